@@ -1,0 +1,3 @@
+export * from './names.ts';
+export * from './task.ts';
+export * from './events.ts';

@@ -1,0 +1,77 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError, type FieldError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+export function problem(status: number, code: string, detail?: string, errors?: FieldError[]): Problem {
+  return {
+    type: `urn:todo:problem:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    ...(detail ? { detail } : {}),
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export const zodFieldErrors = (err: ZodError): FieldError[] =>
+  err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+
+/** Maps what the body parser throws (it sets `type`) to the statuses DESIGN.md promises. */
+function fromBodyParser(err: { type?: string; status?: number; message?: string }): Problem | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return problem(400, 'malformed-json', 'request body is not valid JSON');
+    case 'entity.too.large':
+      return problem(413, 'payload-too-large', err.message);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(415, 'unsupported-media-type', err.message);
+    default:
+      return undefined;
+  }
+}
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof AppError) return problem(err.status, err.code, err.message, err.errors);
+  if (err instanceof ZodError) return problem(400, 'validation-failed', 'request is invalid', zodFieldErrors(err));
+  if (err && typeof err === 'object') {
+    const fromParser = fromBodyParser(err as { type?: string });
+    if (fromParser) return fromParser;
+  }
+  return problem(500, 'internal', 'unexpected error');
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], p: Problem): void {
+  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+}
+
+/** The last middleware: every error becomes problem+json; only unexpected ones are logged as errors. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const p = toProblem(err);
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (p.status >= 500) log.error({ err }, 'request failed');
+    else log.debug({ status: p.status, code: p.type }, 'request rejected');
+    if (res.headersSent) return;
+    sendProblem(res, p);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(new AppError('not-found', 404, `no route for ${req.method} ${req.path}`));
