@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup run stop token test test-unit test-integration lint typecheck infra-start infra-stop
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+setup: ## install/build everything needed (idempotent; first time ~10 min, then seconds)
+	@bash scripts/setup.sh
+
+run: ## run the platform: Kafka, Redis, every service with its daprd; gateway on :8080
+	@bash scripts/run.sh
+
+stop: ## stop everything `make run` started
+	@bash scripts/stop.sh
+
+token: ## print a dev JWT: make token USER=alice [ADMIN=1]
+	@USER_ID="$(USER)" ADMIN="$(ADMIN)" node --import tsx tools/launcher/token.ts
+
+test: ## setup + unit + integration tests against real sidecars, Kafka and Redis
+	@bash scripts/test.sh
+
+test-unit: ## unit tests only (no infrastructure)
+	@npx vitest run --project unit
+
+test-integration: setup ## integration tests only
+	@npx vitest run --project integration
+
+lint: ## eslint + typescript
+	@npx eslint . && npx tsc -p tsconfig.json
+
+typecheck: ## typescript only
+	@npx tsc -p tsconfig.json

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make run`: setup, infrastructure, then every app in dapr.yaml with its sidecar. Ctrl-C stops it all.
+source "$(dirname "$0")/lib/common.sh"
+bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/infra.sh" start
+trap 'bash "$ROOT/scripts/infra.sh" stop' EXIT
+
+step "Apps and sidecars (dapr.yaml)"
+cd "$ROOT"
+# Both tokens are per-checkout randoms from the run dir (never committed); daprd reads them from its env.
+node --import tsx -e "import('./tools/launcher/secrets.ts').then(m => m.ensureDevSecrets('$RUN_DIR'))"
+if command -v dapr >/dev/null 2>&1 && dapr version 2>/dev/null | grep -q 'CLI version: 1\.18'; then
+  info "using the dapr CLI: dapr run -f dapr.yaml"
+  eval "$(node -e "const t=require('$RUN_DIR/dev-tokens.json');console.log('export DAPR_API_TOKEN='+t.daprApiToken+' APP_API_TOKEN='+t.appApiToken)")"
+  dapr run -f dapr.yaml
+else
+  info "no dapr CLI 1.18 installed: the project launcher runs dapr.yaml"
+  node --import tsx tools/launcher/main.ts
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Everything `make run` and `make test` need, idempotent: a second run on the same machine takes seconds.
+source "$(dirname "$0")/lib/common.sh"
+start=$SECONDS
+
+step "Prerequisites"
+need node "Install Node.js 20 (https://nodejs.org or your distribution's nodejs package)."
+need npm "Install npm (it ships with Node.js)."
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js >= 20 required (found $(node --version))"
+info "node $(node --version), npm $(npm --version 2>/dev/null)"
+
+# npm install, not npm ci: npm 11 rejects its own lock file in `ci` when optional platform packages
+# (rollup, esbuild) were pruned from it; install with the lock is as reproducible for our purposes.
+step "npm packages"
+lock_hash=$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)
+if [ -f "$ROOT/node_modules/.installed-$lock_hash" ]; then
+  info "node_modules up to date"
+else
+  (cd "$ROOT" && with_heartbeat "npm install" "$RUN_DIR/npm-install.log" npm install --no-audit --no-fund)
+  touch "$ROOT/node_modules/.installed-$lock_hash"
+fi
+
+bash "$ROOT/scripts/setup-redis.sh"
+bash "$ROOT/scripts/setup-kafka.sh"
+bash "$ROOT/scripts/setup-dapr.sh"
+info "setup finished in $((SECONDS - start))s"

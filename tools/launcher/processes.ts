@@ -1,0 +1,172 @@
+// Starts one app and its daprd sidecar as child processes, waits until both are ready, stops them.
+// Used by `make run` (tools/launcher/main.ts) and by the integration-test harness, so the platform runs
+// the same way in both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export interface AppSpec {
+  appId: string;
+  /** argv of the app, run with `cwd`. */
+  command: string[];
+  cwd: string;
+  appPort: number;
+  daprHttpPort: number;
+  daprGrpcPort: number;
+  daprInternalGrpcPort: number;
+  metricsPort: number;
+  resourcesPaths: string[];
+  configFile: string;
+  env?: Record<string, string>;
+  logLevel?: string;
+}
+
+export interface LaunchOptions {
+  daprdPath: string;
+  logDir: string;
+  daprApiToken?: string;
+  appApiToken?: string;
+  /** Also write each app's log lines to this stream (make run shows them in the terminal). */
+  echoAppLogs?: (appId: string, line: string) => void;
+}
+
+export interface RunningApp {
+  spec: AppSpec;
+  app: ChildProcess;
+  daprd: ChildProcess;
+  appLog: string;
+  daprdLog: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A port the OS says is free right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function pipeTo(child: ChildProcess, file: WriteStream, echo?: (line: string) => void) {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    stream.pipe(file, { end: false });
+    if (echo) {
+      let buffered = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) echo(line);
+      });
+    }
+  }
+}
+
+export function daprdArgs(spec: AppSpec): string[] {
+  return [
+    '--app-id', spec.appId,
+    '--app-port', String(spec.appPort),
+    '--app-protocol', 'http',
+    '--app-channel-address', '127.0.0.1',
+    '--dapr-http-port', String(spec.daprHttpPort),
+    '--dapr-grpc-port', String(spec.daprGrpcPort),
+    '--dapr-internal-grpc-port', String(spec.daprInternalGrpcPort),
+    '--dapr-listen-addresses', '127.0.0.1',
+    '--metrics-port', String(spec.metricsPort),
+    ...spec.resourcesPaths.flatMap((p) => ['--resources-path', p]),
+    '--config', spec.configFile,
+    '--log-as-json',
+    '--log-level', spec.logLevel ?? 'info',
+  ];
+}
+
+export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
+  mkdirSync(options.logDir, { recursive: true });
+  const appLog = path.join(options.logDir, `${spec.appId}.app.log`);
+  const daprdLog = path.join(options.logDir, `${spec.appId}.daprd.log`);
+  const tokens = {
+    ...(options.daprApiToken ? { DAPR_API_TOKEN: options.daprApiToken } : {}),
+    ...(options.appApiToken ? { APP_API_TOKEN: options.appApiToken } : {}),
+  };
+
+  const daprd = spawn(options.daprdPath, daprdArgs(spec), {
+    cwd: spec.cwd,
+    // DAPR_HOST_IP: register 127.0.0.1 for invocation, so sidecars talk over loopback only.
+    env: { ...process.env, ...tokens, DAPR_HOST_IP: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  pipeTo(daprd, createWriteStream(daprdLog, { flags: 'a' }));
+
+  const [bin, ...args] = spec.command;
+  if (!bin) throw new Error(`${spec.appId}: empty command`);
+  const app = spawn(bin, args, {
+    cwd: spec.cwd,
+    env: {
+      ...process.env,
+      ...spec.env,
+      ...tokens,
+      APP_ID: spec.appId,
+      APP_PORT: String(spec.appPort),
+      DAPR_HTTP_PORT: String(spec.daprHttpPort),
+      DAPR_GRPC_PORT: String(spec.daprGrpcPort),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const echo = options.echoAppLogs;
+  pipeTo(app, createWriteStream(appLog, { flags: 'a' }), echo ? (line) => echo(spec.appId, line) : undefined);
+  return { spec, app, daprd, appLog, daprdLog };
+}
+
+async function answers(url: string, headers: Record<string, string> = {}): Promise<boolean> {
+  try {
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(1_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ready = daprd's outbound health (components loaded; `/v1.0/healthz` would stay 500 without placement
+ * and scheduler, which we do not run) and the app's `/readyz`.
+ */
+export async function waitReady(running: RunningApp, options: { timeoutMs: number; daprApiToken?: string }): Promise<void> {
+  const { spec } = running;
+  const deadline = Date.now() + options.timeoutMs;
+  const tokenHeader: Record<string, string> = options.daprApiToken ? { 'dapr-api-token': options.daprApiToken } : {};
+  while (Date.now() < deadline) {
+    for (const [name, child] of [['app', running.app], ['daprd', running.daprd]] as const) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${spec.appId}: ${name} exited (${child.exitCode ?? child.signalCode}) before ready; see ${name === 'app' ? running.appLog : running.daprdLog}`);
+      }
+    }
+    const sidecar = await answers(`http://127.0.0.1:${spec.daprHttpPort}/v1.0/healthz/outbound`, tokenHeader);
+    const app = sidecar && (await answers(`http://127.0.0.1:${spec.appPort}/readyz`));
+    if (sidecar && app) return;
+    await sleep(200);
+  }
+  throw new Error(`${spec.appId}: not ready after ${options.timeoutMs} ms; see ${running.appLog} and ${running.daprdLog}`);
+}
+
+export async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** App first, so daprd does not see its app vanish and log delivery errors during a normal stop. */
+export async function stopApp(running: RunningApp): Promise<void> {
+  await stopProcess(running.app);
+  await stopProcess(running.daprd);
+}

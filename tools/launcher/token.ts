@@ -1,0 +1,24 @@
+// Prints a development JWT signed with this checkout's key: `make token USER=alice [ADMIN=1]`.
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import { ensureDevSecrets } from './secrets.ts';
+
+export async function signDevToken(key: string, userId: string, options: { admin?: boolean; expiresIn?: string } = {}) {
+  return new SignJWT({ roles: options.admin ? ['admin'] : [] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(new TextEncoder().encode(key));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const user = process.env.USER_ID || process.argv[2];
+  if (!user) {
+    process.stderr.write('usage: make token USER=<user-id> [ADMIN=1]\n');
+    process.exit(2);
+  }
+  const runDir = process.env.RUN_DIR ?? path.resolve(import.meta.dirname, '../../.run');
+  const { jwtSigningKey } = ensureDevSecrets(runDir);
+  process.stdout.write(`${await signDevToken(jwtSigningKey, user, { admin: process.env.ADMIN === '1' })}\n`);
+}
