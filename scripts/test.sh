@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: setup, then unit tests, then integration tests against real sidecars, Kafka and Redis.
+# Writes vitest JSON results to .run/test-results/ so CI can count them.
+source "$(dirname "$0")/lib/common.sh"
+cd "$ROOT"
+bash scripts/setup.sh
+mkdir -p "$RUN_DIR/test-results"
+status=0
+step "Unit tests"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$RUN_DIR/test-results/unit.json" || status=1
+step "Integration tests (real daprd, Kafka, Redis)"
+if ! npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RUN_DIR/test-results/integration.json"; then
+  status=1
+  logs="$RUN_DIR/test/logs"
+  if [ -d "$logs" ]; then
+    info "integration tests failed; sidecar and app logs kept in $logs. Last lines:"
+    for f in "$logs"/*.log; do printf '\n--- %s\n' "$f" >&2; tail -n 15 "$f" | cut -c1-400 >&2; done
+  fi
+fi
+exit $status

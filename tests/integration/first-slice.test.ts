@@ -1,0 +1,76 @@
+// The first vertical slice, hop by hop, through real sidecars:
+// client → gateway → (daprd invoke) → task-service → Redis state + outbox → Kafka task-events
+// → (daprd delivery) → notification-service → its own state.
+import { describe, expect, it } from 'vitest';
+import { api, daprMetric, eventually, platform, readTopic, redisHash } from '../support/clients.ts';
+
+describe('POST /api/tasks through the real runtime', () => {
+  it('creates the task: 201, Location, and the task as the contract describes it', async () => {
+    const res = await api('POST', '/api/tasks', { user: 'alice', body: { title: 'Buy milk', tags: ['home'], priority: 'high' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/api/tasks/${res.body.id}`);
+    expect(res.body).toMatchObject({ userId: 'alice', title: 'Buy milk', tags: ['home'], priority: 'high', status: 'open', version: 1 });
+  });
+
+  it('reaches task-service only by service invocation through the gateway sidecar', async () => {
+    const before = await daprMetric('gateway', 'dapr_runtime_service_invocation_req_sent_total', { dst_app_id: 'task-service' });
+    const res = await api('POST', '/api/tasks', { body: { title: 'via daprd' } });
+    expect(res.status).toBe(201);
+    const after = await daprMetric('gateway', 'dapr_runtime_service_invocation_req_sent_total', { dst_app_id: 'task-service' });
+    expect(after - before).toBe(1);
+  });
+
+  it('stores the task in Redis under the task-service app-id prefix', async () => {
+    const res = await api('POST', '/api/tasks', { user: 'bob', body: { title: 'Stored where?' } });
+    const stored = await redisHash(`task-service||task:${res.body.id}`);
+    expect(JSON.parse(stored.data ?? 'null')).toEqual(res.body);
+    const index = await redisHash('task-service||user:bob:tasks');
+    expect(JSON.parse(index.data ?? '[]')).toContain(res.body.id);
+  });
+
+  it('publishes task.created on Kafka (read with Kafka\'s own console consumer), and notification-service records it once', async () => {
+    const res = await api('POST', '/api/tasks', { user: 'carol', body: { title: 'Cross the broker' } });
+    const taskId: string = res.body.id;
+    const mine = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value)).filter((ce) => ce.data?.task?.id === taskId);
+    const records = await readTopic('task-events', { until: (r) => mine(r).length > 0 });
+    const events = mine(records);
+    expect(events).toHaveLength(1);
+    const cloudEvent = events[0];
+    expect(cloudEvent).toMatchObject({ topic: 'task-events', pubsubname: 'pubsub', source: 'task-service' });
+    expect(cloudEvent.data).toMatchObject({ type: 'task.created', version: 1, userId: 'carol', task: { id: taskId, title: 'Cross the broker' } });
+    expect(cloudEvent.data.correlationId).toEqual(expect.any(String));
+
+    const eventId: string = cloudEvent.data.id;
+    const recorded = await eventually(async () => {
+      const hash = await redisHash(`notification-service||task-event:${eventId}`);
+      return hash.data ? JSON.parse(hash.data) : undefined;
+    });
+    expect(recorded).toMatchObject({ eventId, type: 'task.created', taskId, userId: 'carol' });
+  });
+});
+
+describe('the sidecar boundary is authenticated both ways', () => {
+  it('an app rejects a call that does not carry the sidecar\'s APP_API_TOKEN', async () => {
+    const { appPort } = platform().apps['task-service']!;
+    const res = await fetch(`http://127.0.0.1:${appPort}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': 'mallory' },
+      body: JSON.stringify({ title: 'sneaking past the gateway' }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('a sidecar rejects API calls without DAPR_API_TOKEN', async () => {
+    const { daprHttpPort } = platform().apps['task-service']!;
+    const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/state/statestore/task:anything`);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('GET /api/health', () => {
+  it('answers 200 without a token when the gateway and its sidecar are up', async () => {
+    const res = await api('GET', '/api/health', { token: null });
+    expect(res.status).toBe(200);
+  });
+});

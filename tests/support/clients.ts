@@ -1,0 +1,122 @@
+// What integration tests use to look at the platform from outside: the public API with real JWTs, the
+// Kafka topic through Kafka's own console consumer, Redis through redis-cli, daprd's metrics endpoint.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { signDevToken } from '../../tools/launcher/token.ts';
+import { ROOT } from './platform.ts';
+
+const run = promisify(execFile);
+export const platform = () => inject('platform');
+
+export async function tokenFor(userId: string, options: { admin?: boolean } = {}) {
+  return signDevToken(platform().secrets.jwtSigningKey, userId, options);
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A call to the gateway. `token: null` sends no Authorization header. */
+export async function api<T = any>(
+  method: string,
+  urlPath: string,
+  options: { user?: string; token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? await tokenFor(options.user ?? 'alice') : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${platform().gatewayUrl}${urlPath}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+export interface KafkaRecord {
+  key: string | null;
+  partition: number;
+  value: string;
+}
+
+/**
+ * Reads a topic from the beginning with Kafka's ConsoleConsumer (from the broker's own jars), until
+ * `until` is satisfied or the timeout passes. Independent of Dapr: proof the message is on the broker.
+ */
+export async function readTopic(topic: string, options: { timeoutMs?: number; until?: (records: KafkaRecord[]) => boolean } = {}): Promise<KafkaRecord[]> {
+  const { kafkaBootstrap, kafkaLibs } = platform();
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  let records: KafkaRecord[] = [];
+  while (Date.now() < deadline) {
+    const { stdout } = await run(
+      'java',
+      [
+        '-cp', `${kafkaLibs}/*`,
+        `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
+        'org.apache.kafka.tools.consumer.ConsoleConsumer',
+        '--bootstrap-server', kafkaBootstrap,
+        '--topic', topic,
+        '--from-beginning',
+        '--timeout-ms', '4000',
+        '--property', 'print.key=true',
+        '--property', 'print.partition=true',
+        '--property', 'key.separator=\t',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' })); // exits non-zero on its timeout
+    records = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('Partition:'))
+      .map((line) => {
+        const [partition, key, ...value] = line.split('\t');
+        return { partition: Number(partition?.replace('Partition:', '')), key: key === 'null' ? null : (key ?? null), value: value.join('\t') };
+      });
+    if (!options.until || options.until(records)) return records;
+  }
+  return records;
+}
+
+/** A Redis hash field as daprd's state.redis stores it (`data`, `version`). */
+export async function redisHash(key: string): Promise<Record<string, string>> {
+  const { stdout } = await run('redis-cli', ['-p', String(platform().redisPort), '--raw', 'HGETALL', key]);
+  const lines = stdout.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < lines.length; i += 2) hash[lines[i]!] = lines[i + 1]!;
+  return hash;
+}
+
+/** Polls until `probe` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Sum of a Prometheus counter on an app's daprd metrics endpoint, filtered by labels. */
+export async function daprMetric(appId: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const app = platform().apps[appId];
+  if (!app) throw new Error(`unknown app ${appId}`);
+  const text = await (await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
+  }
+  return total;
+}

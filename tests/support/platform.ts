@@ -1,0 +1,114 @@
+// Boots the platform for integration tests: Kafka and Redis on test ports in their own run dir, then
+// every app of dapr.yaml with a real daprd on free ports. Nothing is faked.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { readRunFile } from '../../tools/launcher/run-file.ts';
+import { freePort, startApp, stopApp, waitReady, type AppSpec, type RunningApp } from '../../tools/launcher/processes.ts';
+import { ensureDevSecrets, type DevSecrets } from '../../tools/launcher/secrets.ts';
+
+const run = promisify(execFile);
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface TestInfra {
+  runDir: string;
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  redisPort: number;
+}
+
+export interface PlatformInfo {
+  runDir: string;
+  logDir: string;
+  kafkaBootstrap: string;
+  kafkaLibs: string;
+  redisPort: number;
+  secrets: DevSecrets;
+  apps: Record<string, Pick<AppSpec, 'appPort' | 'daprHttpPort' | 'metricsPort'>>;
+  gatewayUrl: string;
+}
+
+export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    RUN_DIR: infra.runDir,
+    KAFKA_PORT: String(infra.kafkaPort),
+    KAFKA_CONTROLLER_PORT: String(infra.kafkaControllerPort),
+    REDIS_PORT: String(infra.redisPort),
+  };
+}
+
+export async function infra(command: 'start' | 'stop', env: NodeJS.ProcessEnv): Promise<void> {
+  await run('bash', [path.join(ROOT, 'scripts/infra.sh'), command], { env, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/**
+ * The committed components point at the `make run` ports and run dir. For tests they are copied with
+ * those three things swapped, so a test run never touches a running `make run`.
+ */
+export function renderComponents(infra: TestInfra): string {
+  const target = path.join(infra.runDir, 'components');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'components'), target, { recursive: true });
+  const rewrite = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) rewrite(file);
+      else if (file.endsWith('.yaml')) {
+        const text = readFileSync(file, 'utf8')
+          .replaceAll('127.0.0.1:16379', `127.0.0.1:${infra.redisPort}`)
+          .replaceAll('127.0.0.1:19092', `127.0.0.1:${infra.kafkaPort}`)
+          .replaceAll('.run/', `${infra.runDir}/`);
+        writeFileSync(file, text);
+      }
+    }
+  };
+  rewrite(target);
+  return target;
+}
+
+export async function startPlatform(infra: TestInfra, logDir: string): Promise<{ running: RunningApp[]; info: PlatformInfo }> {
+  const secrets = ensureDevSecrets(infra.runDir);
+  const components = renderComponents(infra);
+  const componentsRoot = path.join(ROOT, 'components');
+  const specs = readRunFile(path.join(ROOT, 'dapr.yaml'), {
+    replaceResourcesPath: (p) => p.replace(/^\.\/components/, path.relative(ROOT, components)),
+  });
+  for (const spec of specs) {
+    spec.configFile = spec.configFile.replace(componentsRoot, components);
+    spec.appPort = await freePort();
+    spec.daprHttpPort = await freePort();
+    spec.daprGrpcPort = await freePort();
+    spec.daprInternalGrpcPort = await freePort();
+    spec.metricsPort = await freePort();
+  }
+  mkdirSync(logDir, { recursive: true });
+  const daprdPath = path.join(ROOT, '.dapr', 'bin', 'daprd');
+  const running = specs.map((spec) =>
+    startApp(spec, { daprdPath, logDir, daprApiToken: secrets.daprApiToken, appApiToken: secrets.appApiToken }),
+  );
+  await Promise.all(running.map((r) => waitReady(r, { timeoutMs: 120_000, daprApiToken: secrets.daprApiToken })));
+  const apps = Object.fromEntries(
+    specs.map((s) => [s.appId, { appPort: s.appPort, daprHttpPort: s.daprHttpPort, metricsPort: s.metricsPort }]),
+  );
+  const gateway = apps.gateway;
+  if (!gateway) throw new Error('dapr.yaml has no gateway');
+  return {
+    running,
+    info: {
+      runDir: infra.runDir,
+      logDir,
+      kafkaBootstrap: `127.0.0.1:${infra.kafkaPort}`,
+      kafkaLibs: path.join(process.env.TODO_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/root', '.cache'), 'todo-platform'), 'kafka-3.9.1', 'libs'),
+      redisPort: infra.redisPort,
+      secrets,
+      apps,
+      gatewayUrl: `http://127.0.0.1:${gateway.appPort}`,
+    },
+  };
+}
+
+export async function stopPlatform(running: RunningApp[]): Promise<void> {
+  await Promise.all(running.map(stopApp));
+}
