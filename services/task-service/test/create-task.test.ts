@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import request from 'supertest';
+import type { StateOperation } from '@todo/dapr';
+import { FakeSidecar, InMemoryStateStore } from '@todo/dapr/fakes';
+import { createLogger } from '@todo/service-kit';
+import { buildApp } from '../src/app.ts';
+
+const APP_TOKEN = 'app-token-for-tests';
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+
+function setup() {
+  const state = new InMemoryStateStore();
+  let n = 0;
+  const app = buildApp({
+    logger: createLogger('task-service', 'silent'),
+    state,
+    sidecar: new FakeSidecar(),
+    clock: { now: () => NOW },
+    appApiToken: APP_TOKEN,
+    newId: () => `id-${++n}`,
+  });
+  const post = (body: unknown, headers: Record<string, string> = { 'x-user-id': 'alice', 'dapr-api-token': APP_TOKEN }) =>
+    request(app).post('/tasks').set(headers).send(body as object);
+  return { state, post };
+}
+
+describe('POST /tasks', () => {
+  it('when the input is valid, then 201 with the task, Location, and defaults filled in', async () => {
+    const { post } = setup();
+    const res = await post({ title: '  Water plants ', dueAt: '2026-11-23T09:00:00+01:00' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe('/tasks/id-1');
+    expect(res.body).toEqual({
+      id: 'id-1', userId: 'alice', title: 'Water plants', description: null, priority: 'medium', tags: [],
+      dueAt: '2026-11-23T08:00:00.000Z', remindAt: null, status: 'open',
+      createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), completedAt: null, version: 1,
+    });
+  });
+
+  it('stores the task and indexes it under the user', async () => {
+    const { post, state } = setup();
+    await post({ title: 'x' });
+    expect((await state.get('task:id-1'))?.value).toMatchObject({ id: 'id-1', userId: 'alice' });
+    expect((await state.get('user:alice:tasks'))?.value).toEqual(['id-1']);
+  });
+
+  it('commits the task.created event as the outbox projection of the same key, in one transaction', async () => {
+    const { post, state } = setup();
+    const transactions: StateOperation[][] = [];
+    const commit = state.transact.bind(state);
+    state.transact = async (ops) => {
+      transactions.push(ops);
+      return commit(ops);
+    };
+    await post({ title: 'x' }, { 'x-user-id': 'alice', 'dapr-api-token': APP_TOKEN, 'x-correlation-id': 'corr-1' });
+    expect(transactions).toHaveLength(1);
+    const [save, projection] = transactions[0] as Array<Extract<StateOperation, { op: 'upsert' }>>;
+    expect(save).toMatchObject({ op: 'upsert', key: 'task:id-1', value: { id: 'id-1' } });
+    expect(projection).toMatchObject({ op: 'upsert', key: 'task:id-1', metadata: { 'outbox.projection': 'true' } });
+    expect(projection?.value).toMatchObject({ id: 'id-2', type: 'task.created', version: 1, userId: 'alice', correlationId: 'corr-1', task: { id: 'id-1' } });
+    // the projection is published, never stored
+    expect((await state.get('task:id-1'))?.value).toMatchObject({ id: 'id-1', title: 'x' });
+  });
+
+  it.each([
+    ['an empty title', { title: '' }, 'title'],
+    ['a title over 200 chars', { title: 'x'.repeat(201) }, 'title'],
+    ['an unknown priority', { title: 'x', priority: 'urgent' }, 'priority'],
+    ['11 tags', { title: 'x', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'tags'],
+    ['a date that is not ISO-8601', { title: 'x', dueAt: 'tomorrow' }, 'dueAt'],
+    ['an unknown field', { title: 'x', owner: 'bob' }, '(body)'],
+  ])('when the body has %s, then 400 problem+json naming the field', async (_name, body, path) => {
+    const { post, state } = setup();
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(state.entries.size).toBe(0);
+  });
+
+  it('when the call does not come from the sidecar (no app token), then 401 and nothing is stored', async () => {
+    const { post, state } = setup();
+    const res = await post({ title: 'x' }, { 'x-user-id': 'alice' });
+    expect(res.status).toBe(401);
+    expect(state.entries.size).toBe(0);
+  });
+
+  it('when x-user-id is missing, then 401', async () => {
+    const { post } = setup();
+    expect((await post({ title: 'x' }, { 'dapr-api-token': APP_TOKEN })).status).toBe(401);
+  });
+
+  it('when the state store fails, then 500 problem+json and the error is not leaked', async () => {
+    const { post, state } = setup();
+    state.transact = async () => {
+      throw new Error('redis down: secret detail');
+    };
+    const res = await post({ title: 'x' });
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('secret detail');
+  });
+});
