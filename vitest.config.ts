@@ -17,8 +17,10 @@ export default defineConfig({
           environment: 'node',
           // One platform (Kafka, Redis, every daprd + app) is booted for the whole run.
           globalSetup: ['tests/support/global-setup.ts'],
-          // The files share that platform; running them one by one keeps assertions on shared topics simple.
-          fileParallelism: false,
+          // The files share that platform; one file at a time keeps timing-sensitive flows (reminders)
+          // honest on a 2-core machine and lets a file stop and restart a service without surprising others.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 240_000,
         },

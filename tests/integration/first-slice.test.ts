@@ -28,24 +28,29 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(JSON.parse(index.data ?? '[]')).toContain(res.body.id);
   });
 
-  it('publishes task.created on Kafka (read with Kafka\'s own console consumer), and notification-service records it once', async () => {
+  it('publishes task.created on Kafka, read back with Kafka\'s own console consumer', async () => {
     const res = await api('POST', '/api/tasks', { user: 'carol', body: { title: 'Cross the broker' } });
     const taskId: string = res.body.id;
     const mine = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value)).filter((ce) => ce.data?.task?.id === taskId);
-    const records = await readTopic('task-events', { until: (r) => mine(r).length > 0 });
-    const events = mine(records);
+    const events = mine(await readTopic('task-events', { until: (r) => mine(r).length > 0 }));
     expect(events).toHaveLength(1);
-    const cloudEvent = events[0];
-    expect(cloudEvent).toMatchObject({ topic: 'task-events', pubsubname: 'pubsub', source: 'task-service' });
-    expect(cloudEvent.data).toMatchObject({ type: 'task.created', version: 1, userId: 'carol', task: { id: taskId, title: 'Cross the broker' } });
-    expect(cloudEvent.data.correlationId).toEqual(expect.any(String));
+    expect(events[0]).toMatchObject({ topic: 'task-events', pubsubname: 'pubsub', source: 'task-service' });
+    expect(events[0].data).toMatchObject({ type: 'task.created', version: 1, userId: 'carol', task: { id: taskId, title: 'Cross the broker' } });
+    expect(events[0].data.correlationId).toEqual(expect.any(String));
+  });
 
-    const eventId: string = cloudEvent.data.id;
-    const recorded = await eventually(async () => {
-      const hash = await redisHash(`notification-service||task-event:${eventId}`);
-      return hash.data ? JSON.parse(hash.data) : undefined;
+  it('delivers task.completed to notification-service, which stores one notification under its own prefix', async () => {
+    const { body: task } = await api('POST', '/api/tasks', { user: 'dave', body: { title: 'Finish me' } });
+    expect((await api('POST', `/api/tasks/${task.id}/complete`, { user: 'dave' })).status).toBe(200);
+    const feed = await eventually(async () => {
+      const res = await api('GET', '/api/notifications', { user: 'dave' });
+      return res.body.items.some((n: { taskId: string }) => n.taskId === task.id) ? res.body.items : undefined;
     });
-    expect(recorded).toMatchObject({ eventId, type: 'task.created', taskId, userId: 'carol' });
+    const mine = feed.filter((n: { taskId: string }) => n.taskId === task.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ kind: 'task-completed', title: 'Finish me' });
+    const stored = await redisHash(`notification-service||notification:${mine[0].id}`);
+    expect(JSON.parse(stored.data ?? 'null')).toMatchObject({ userId: 'dave', taskId: task.id, kind: 'task-completed' });
   });
 });
 

@@ -120,3 +120,21 @@ export async function daprMetric(appId: string, name: string, labels: Record<str
   }
   return total;
 }
+
+/** Stops an app of the platform (its app process, its daprd, or both) through the control server. */
+export async function stopApp(appId: string, options: { signal?: 'SIGTERM' | 'SIGKILL'; what?: 'app' | 'daprd' | 'both' } = {}) {
+  const q = new URLSearchParams({ signal: options.signal ?? 'SIGTERM', what: options.what ?? 'both' });
+  const res = await fetch(`${platform().controlUrl}/apps/${appId}/stop?${q}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`stop ${appId}: ${await res.text()}`);
+}
+
+/** Starts what is not running of an app's pair again (same ports) and waits until it is ready. */
+export async function startApp(appId: string) {
+  const res = await fetch(`${platform().controlUrl}/apps/${appId}/start`, { method: 'POST' });
+  if (!res.ok) throw new Error(`start ${appId}: ${await res.text()}`);
+}
+
+/** What notification-service's webhook binding has POSTed so far. */
+export async function webhookReceived(): Promise<Array<Record<string, unknown>>> {
+  return (await fetch(`${platform().controlUrl}/webhook`)).json() as Promise<Array<Record<string, unknown>>>;
+}

@@ -39,6 +39,8 @@ export default async function setup(project: TestProject) {
   project.provide('platform', platform.info);
 
   return async () => {
+    platform.control.close();
+    platform.control.closeAllConnections();
     await stopPlatform(platform.running);
     await infra('stop', env);
   };

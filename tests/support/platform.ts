@@ -2,10 +2,12 @@
 // every app of dapr.yaml with a real daprd on free ports. Nothing is faked.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readRunFile } from '../../tools/launcher/run-file.ts';
-import { freePort, startApp, stopApp, waitReady, type AppSpec, type RunningApp } from '../../tools/launcher/processes.ts';
+import { freePort, startApp, stopApp, waitReady, type AppSpec, type LaunchOptions, type RunningApp } from '../../tools/launcher/processes.ts';
+import { startControl } from './control.ts';
 import { ensureDevSecrets, type DevSecrets } from '../../tools/launcher/secrets.ts';
 
 const run = promisify(execFile);
@@ -27,6 +29,8 @@ export interface PlatformInfo {
   secrets: DevSecrets;
   apps: Record<string, Pick<AppSpec, 'appPort' | 'daprHttpPort' | 'metricsPort'>>;
   gatewayUrl: string;
+  /** tests/support/control.ts: stop/start apps, webhook sink. */
+  controlUrl: string;
 }
 
 export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
@@ -47,7 +51,7 @@ export async function infra(command: 'start' | 'stop', env: NodeJS.ProcessEnv): 
  * The committed components point at the `make run` ports and run dir. For tests they are copied with
  * those three things swapped, so a test run never touches a running `make run`.
  */
-export function renderComponents(infra: TestInfra): string {
+export function renderComponents(infra: TestInfra, controlPort: number): string {
   const target = path.join(infra.runDir, 'components');
   rmSync(target, { recursive: true, force: true });
   cpSync(path.join(ROOT, 'components'), target, { recursive: true });
@@ -59,7 +63,8 @@ export function renderComponents(infra: TestInfra): string {
         const text = readFileSync(file, 'utf8')
           .replaceAll('127.0.0.1:16379', `127.0.0.1:${infra.redisPort}`)
           .replaceAll('127.0.0.1:19092', `127.0.0.1:${infra.kafkaPort}`)
-          .replaceAll('.run/', `${infra.runDir}/`);
+          .replaceAll('.run/', `${infra.runDir}/`)
+          .replaceAll('http://127.0.0.1:18090/notifications', `http://127.0.0.1:${controlPort}/webhook`);
         writeFileSync(file, text);
       }
     }
@@ -68,9 +73,10 @@ export function renderComponents(infra: TestInfra): string {
   return target;
 }
 
-export async function startPlatform(infra: TestInfra, logDir: string): Promise<{ running: RunningApp[]; info: PlatformInfo }> {
+export async function startPlatform(infra: TestInfra, logDir: string): Promise<{ running: Map<string, RunningApp>; info: PlatformInfo; launch: LaunchOptions; control: Server }> {
   const secrets = ensureDevSecrets(infra.runDir);
-  const components = renderComponents(infra);
+  const controlPort = await freePort();
+  const components = renderComponents(infra, controlPort);
   const componentsRoot = path.join(ROOT, 'components');
   const specs = readRunFile(path.join(ROOT, 'dapr.yaml'), {
     replaceResourcesPath: (p) => p.replace(/^\.\/components/, path.relative(ROOT, components)),
@@ -82,13 +88,20 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
     spec.daprGrpcPort = await freePort();
     spec.daprInternalGrpcPort = await freePort();
     spec.metricsPort = await freePort();
+    // The webhook channel is opt-in; tests turn it on and point it at the control server's sink.
+    if (spec.appId === 'notification-service') spec.env = { ...spec.env, WEBHOOK_BINDING: 'notification-webhook' };
   }
   mkdirSync(logDir, { recursive: true });
   const daprdPath = path.join(ROOT, '.dapr', 'bin', 'daprd');
-  const running = specs.map((spec) =>
-    startApp(spec, { daprdPath, logDir, daprApiToken: secrets.daprApiToken, appApiToken: secrets.appApiToken }),
-  );
-  await Promise.all(running.map((r) => waitReady(r, { timeoutMs: 120_000, daprApiToken: secrets.daprApiToken })));
+  const launch: LaunchOptions = { daprdPath, logDir, daprApiToken: secrets.daprApiToken, appApiToken: secrets.appApiToken };
+  const running = new Map(specs.map((spec) => [spec.appId, startApp(spec, launch)] as const));
+  try {
+    await Promise.all([...running.values()].map((r) => waitReady(r, { timeoutMs: 120_000, daprApiToken: secrets.daprApiToken })));
+  } catch (err) {
+    await stopPlatform(running); // leave no orphans behind a failed start
+    throw err;
+  }
+  const control = await startControl({ running, launch, daprApiToken: secrets.daprApiToken }, controlPort);
   const apps = Object.fromEntries(
     specs.map((s) => [s.appId, { appPort: s.appPort, daprHttpPort: s.daprHttpPort, metricsPort: s.metricsPort }]),
   );
@@ -96,7 +109,10 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
   if (!gateway) throw new Error('dapr.yaml has no gateway');
   return {
     running,
+    launch,
+    control,
     info: {
+      controlUrl: `http://127.0.0.1:${controlPort}`,
       runDir: infra.runDir,
       logDir,
       kafkaBootstrap: `127.0.0.1:${infra.kafkaPort}`,
@@ -109,6 +125,6 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
   };
 }
 
-export async function stopPlatform(running: RunningApp[]): Promise<void> {
-  await Promise.all(running.map(stopApp));
+export async function stopPlatform(running: Map<string, RunningApp>): Promise<void> {
+  await Promise.all([...running.values()].map(stopApp));
 }

@@ -41,8 +41,23 @@ export interface RunningApp {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A port the OS says is free right now. */
+const handedOut = new Set<number>();
+
+/**
+ * A port the OS says is free right now, never one this process handed out before (the OS happily
+ * returns a just-closed port again, which made two sidecars race for one port).
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -4,7 +4,11 @@
 export const APP_IDS = {
   gateway: 'gateway',
   taskService: 'task-service',
+  reminderService: 'reminder-service',
   notificationService: 'notification-service',
+  recurringService: 'recurring-service',
+  chatService: 'chat-service',
+  deadLetterService: 'dead-letter-service',
 } as const;
 export type AppId = (typeof APP_IDS)[keyof typeof APP_IDS];
 
@@ -12,6 +16,7 @@ export const COMPONENTS = {
   pubsub: 'pubsub',
   stateStore: 'statestore',
   secretStore: 'secretstore',
+  reminderCron: 'reminder-cron',
 } as const;
 
 export const TOPICS = {
@@ -27,4 +32,13 @@ export const deadLetterTopic = (topic: Topic): string => `${topic}.dlq`;
 
 export const EVENT_TYPES = {
   taskCreated: 'task.created',
+  taskUpdated: 'task.updated',
+  taskCompleted: 'task.completed',
+  taskDeleted: 'task.deleted',
+  reminderScheduled: 'reminder.scheduled',
+  reminderDue: 'reminder.due',
+  reminderCancelled: 'reminder.cancelled',
+  notificationSent: 'notification.sent',
+  notificationFailed: 'notification.failed',
+  recurringTaskCreated: 'recurring.task.created',
 } as const;

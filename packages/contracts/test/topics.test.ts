@@ -17,19 +17,27 @@ describe('names stay in step with the infrastructure', () => {
   });
 
   it('every component name in the contracts is the metadata.name of a component file', () => {
-    const names = ['components/kafka/pubsub.yaml', 'components/state/default/statestore.yaml', 'components/state/task-service/statestore.yaml', 'components/common/secretstore.yaml']
+    const names = ['components/kafka/pubsub.yaml', 'components/state/default/statestore.yaml', 'components/state/task-service/statestore.yaml', 'components/common/secretstore.yaml', 'components/common/reminder-cron.yaml']
       .map((f) => (parse(readFileSync(path.join(root, f), 'utf8')) as { metadata: { name: string } }).metadata.name);
     for (const name of Object.values(COMPONENTS)) expect(names).toContain(name);
   });
 
-  it('every declarative subscription dead-letters to <topic>.dlq', () => {
+  it('every subscription to an app topic dead-letters to <topic>.dlq; dead-letter topics are read by dead-letter-service only', () => {
     const dir = path.join(root, 'components/common/subscriptions');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const sub = parse(readFileSync(path.join(dir, file), 'utf8'));
-      expect(sub.spec.deadLetterTopic, file).toBe(`${sub.spec.topic}.dlq`);
-      expect(created, file).toContain(sub.spec.topic);
+    const subs = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [f, parse(readFileSync(path.join(dir, f), 'utf8'))] as const);
+    const dlqReaders = subs.filter(([, s]) => s.spec.topic.endsWith('.dlq'));
+    expect(subs.length - dlqReaders.length).toBeGreaterThan(0);
+    for (const [file, sub] of subs) {
+      if (sub.spec.topic.endsWith('.dlq')) {
+        expect(sub.spec.deadLetterTopic, file).toBeUndefined(); // nowhere further to go
+        expect(sub.scopes, file).toEqual(['dead-letter-service']);
+        expect(created, file).toContain(sub.spec.topic.replace(/\.dlq$/, ''));
+      } else {
+        expect(sub.spec.deadLetterTopic, file).toBe(`${sub.spec.topic}.dlq`);
+        expect(created, file).toContain(sub.spec.topic);
+      }
     }
+    // every app topic's dead letters are collected
+    expect(dlqReaders.map(([, s]) => s.spec.topic).sort()).toEqual(Object.values(TOPICS).map((t) => `${t}.dlq`).sort());
   });
 });

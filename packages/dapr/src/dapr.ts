@@ -5,6 +5,7 @@ import {
   SidecarError,
   type EventBus,
   type InvokeRequest,
+  type OutputBinding,
   type InvokeResponse,
   type SecretReader,
   type ServiceInvoker,
@@ -28,6 +29,7 @@ export interface DaprAdapter {
   state: StateStore;
   invoker: ServiceInvoker;
   secrets: SecretReader;
+  bindings: OutputBinding;
   sidecar: Sidecar;
 }
 
@@ -179,6 +181,13 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     },
   };
 
+  const bindings: OutputBinding = {
+    async invoke(name, operation, data, metadata = {}) {
+      // The SDK's binding.send throws on failure (unlike publish/save), so no {error} check here.
+      await client.binding.send(name, operation, data, metadata).catch((err) => rethrow(err, `binding ${name}`));
+    },
+  };
+
   const sidecar: Sidecar = {
     async isReady() {
       try {
@@ -190,5 +199,5 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     },
   };
 
-  return { events, state, invoker, secrets, sidecar };
+  return { events, state, invoker, secrets, bindings, sidecar };
 }

@@ -109,6 +109,15 @@ export const jsonResponse = (status: number, body?: unknown, headers: Record<str
   body,
 });
 
+export class RecordingBinding {
+  readonly calls: Array<{ name: string; operation: string; data: unknown; metadata: Record<string, string> }> = [];
+  fail: Error | undefined;
+  async invoke(name: string, operation: string, data: unknown, metadata: Record<string, string> = {}) {
+    this.calls.push({ name, operation, data: structuredClone(data), metadata });
+    if (this.fail) throw this.fail;
+  }
+}
+
 export class StaticSecrets implements SecretReader {
   constructor(private readonly values: Record<string, string>) {}
   async get(name: string) {

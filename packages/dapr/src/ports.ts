@@ -53,6 +53,11 @@ export interface ServiceInvoker {
   invoke(appId: string, request: InvokeRequest): Promise<InvokeResponse>;
 }
 
+/** A Dapr output binding (e.g. bindings.http for an outbound webhook). */
+export interface OutputBinding {
+  invoke(name: string, operation: string, data: unknown, metadata?: Record<string, string>): Promise<void>;
+}
+
 export interface SecretReader {
   get(name: string): Promise<string>;
 }

@@ -65,10 +65,15 @@ export function requireAppToken(expected: string): RequestHandler {
   };
 }
 
-/** A body that is not JSON is a 415, not a silently empty `req.body`. */
+/**
+ * A body that is not JSON is a 415, not a silently empty `req.body`. A declared non-JSON type is
+ * rejected; so is a non-empty body without a type. (daprd forwards an empty invoke body chunked and
+ * untyped, so "chunked without a type" is not taken as a body.)
+ */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-  if (hasBody && !req.is(JSON_TYPES)) {
+  const type = req.get('content-type');
+  const sized = Number(req.get('content-length') ?? 0) > 0;
+  if ((type !== undefined && (sized || req.get('transfer-encoding') !== undefined) && !req.is(JSON_TYPES)) || (type === undefined && sized)) {
     return next(new AppError('unsupported-media-type', 415, 'request body must be application/json'));
   }
   next();

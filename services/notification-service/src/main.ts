@@ -17,4 +17,13 @@ const dapr = createDaprAdapter({
   logger,
 });
 
-serve(buildApp({ logger, state: dapr.state, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }), config.APP_PORT, logger);
+const app = buildApp({
+  logger,
+  state: dapr.state,
+  events: dapr.events,
+  bindings: dapr.bindings,
+  sidecar: dapr.sidecar,
+  appApiToken: config.APP_API_TOKEN,
+  webhookBinding: config.WEBHOOK_BINDING,
+});
+serve(app, config.APP_PORT, logger);

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Sidecar, StateStore } from '@todo/dapr';
 import { createServiceApp, finish, healthRoutes, type Logger } from '@todo/service-kit';
 import { TaskRepository } from './domain/task-repository.ts';
-import type { Clock } from './domain/create-task.ts';
+import type { Clock } from './domain/tasks.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
 export interface Deps {

@@ -32,7 +32,7 @@ describe('POST /tasks', () => {
     expect(res.headers.location).toBe('/tasks/id-1');
     expect(res.body).toEqual({
       id: 'id-1', userId: 'alice', title: 'Water plants', description: null, priority: 'medium', tags: [],
-      dueAt: '2026-11-23T08:00:00.000Z', remindAt: null, status: 'open',
+      dueAt: '2026-11-23T08:00:00.000Z', remindAt: null, recurrence: null, seriesId: null, status: 'open',
       createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), completedAt: null, version: 1,
     });
   });

@@ -15,10 +15,10 @@ export function downstreamHeaders(req: Request): Record<string, string> {
  * Invokes `appId` through our sidecar and relays its answer: status, JSON body, `Location` (moved under
  * /api). A target that cannot be reached is a 503 problem, never a raw daprd error.
  */
-export async function forward(invoker: ServiceInvoker, appId: string, req: Request, res: Response, request: Omit<InvokeRequest, 'headers'>) {
+export async function forward(invoker: ServiceInvoker, appId: string, req: Request, res: Response, request: InvokeRequest) {
   let answer;
   try {
-    answer = await invoker.invoke(appId, { ...request, headers: downstreamHeaders(req) });
+    answer = await invoker.invoke(appId, { ...request, headers: { ...downstreamHeaders(req), ...request.headers } });
   } catch (err) {
     if (err instanceof SidecarError) throw new AppError('service-unavailable', 503, `${appId} is unavailable`, { cause: err });
     throw err;
@@ -29,7 +29,10 @@ export async function forward(invoker: ServiceInvoker, appId: string, req: Reque
     req.log.warn({ appId, status: answer.status, errorCode: body.errorCode }, 'invocation failed in daprd');
     throw new AppError('service-unavailable', 503, `${appId} is unavailable`);
   }
+  // Only headers that mean something to a client cross the edge.
   const location = answer.headers.get('location');
+  const etag = answer.headers.get('etag');
+  if (etag) res.set('etag', etag);
   if (location) res.location(`/api${location}`);
   res.status(answer.status);
   const contentType = answer.headers.get('content-type');
@@ -37,3 +40,11 @@ export async function forward(invoker: ServiceInvoker, appId: string, req: Reque
   if (contentType) res.type(contentType);
   res.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
 }
+
+/** The query string exactly as the client sent it (`?status=open&tag=x`), or ''. */
+export const queryOf = (req: Request) => {
+  const i = req.originalUrl.indexOf('?');
+  return i === -1 ? '' : req.originalUrl.slice(i);
+};
+
+export const segment = (value: string) => encodeURIComponent(value);

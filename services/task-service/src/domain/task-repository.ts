@@ -2,47 +2,88 @@ import type { StateStore } from '@todo/dapr';
 import { EtagMismatchError } from '@todo/dapr';
 import type { Task, TaskEvent } from '@todo/contracts';
 
+export interface StoredTask {
+  task: Task;
+  etag: string;
+}
+
+const OUTBOX_PROJECTION = { 'outbox.projection': 'true', contentType: 'application/json' };
+
 /**
  * Task storage on the `statestore` component (daprd prefixes every key with `task-service||`).
- *  - `task:<id>`          the task; written in a transaction whose outbox projection is the event,
- *                          so the state change and its event commit together (Dapr outbox).
- *  - `user:<userId>:tasks` ids of the user's tasks, for listing. Written BEFORE the transaction and
- *                          outside it (every upsert in an outbox transaction is published, so it can't be
- *                          in there). A crash in between leaves an id without a task, which reads skip.
+ *  - `task:<id>`           the task; written in a transaction whose outbox projection is the event, so
+ *                           the state change and its event commit together (Dapr transactional outbox).
+ *  - `tombstone:<id>`       written when a task is deleted; its projection carries task.deleted
+ *                           (the outbox publishes upserts only, so a delete needs one).
+ *  - `user:<userId>:tasks`  ids of the user's tasks, for listing. Written outside the transaction (every
+ *                           upsert in an outbox transaction is published), before a create and after a
+ *                           delete, so it may briefly name a task that does not exist — reads skip those.
  */
 export class TaskRepository {
   constructor(private readonly state: StateStore) {}
 
   static taskKey = (id: string) => `task:${id}`;
+  static tombstoneKey = (id: string) => `tombstone:${id}`;
   static userIndexKey = (userId: string) => `user:${userId}:tasks`;
 
-  async find(id: string): Promise<{ task: Task; etag: string } | undefined> {
+  async find(id: string): Promise<StoredTask | undefined> {
     const found = await this.state.get<Task>(TaskRepository.taskKey(id));
     return found ? { task: found.value, etag: found.etag } : undefined;
   }
 
-  /** Saves the task and publishes the event atomically (outbox); `etag` makes it a compare-and-set. */
+  async wasDeleted(id: string): Promise<boolean> {
+    return (await this.state.get(TaskRepository.tombstoneKey(id))) !== undefined;
+  }
+
+  async listForUser(userId: string): Promise<Task[]> {
+    const ids = (await this.state.get<string[]>(TaskRepository.userIndexKey(userId)))?.value ?? [];
+    const found = await this.state.getMany<Task>(ids.map(TaskRepository.taskKey));
+    return ids.flatMap((id) => {
+      const task = found.get(TaskRepository.taskKey(id))?.value;
+      return task && task.userId === userId ? [task] : [];
+    });
+  }
+
+  /** Saves the task and publishes the event atomically; with `etag` it is a compare-and-set. */
   async commit(task: Task, event: TaskEvent, etag?: string): Promise<void> {
     const key = TaskRepository.taskKey(task.id);
     await this.state.transact([
       { op: 'upsert', key, value: task, ...(etag ? { etag } : {}) },
       // Same key + outbox.projection: published instead of the task itself, never stored.
-      { op: 'upsert', key, value: event, metadata: { 'outbox.projection': 'true', contentType: 'application/json' } },
+      { op: 'upsert', key, value: event, metadata: OUTBOX_PROJECTION },
     ]);
   }
 
-  /** Idempotent set-add with an etag loop, so two concurrent creates never lose an id. */
+  /** Deletes the task (compare-and-set on `etag`) and publishes task.deleted, atomically. */
+  async remove(task: Task, event: TaskEvent, etag: string, deletedAt: string): Promise<void> {
+    const tombstone = TaskRepository.tombstoneKey(task.id);
+    await this.state.transact([
+      { op: 'delete', key: TaskRepository.taskKey(task.id), etag },
+      { op: 'upsert', key: tombstone, value: { taskId: task.id, userId: task.userId, deletedAt } },
+      { op: 'upsert', key: tombstone, value: event, metadata: OUTBOX_PROJECTION },
+    ]);
+  }
+
   async addToUserIndex(userId: string, taskId: string): Promise<void> {
+    await this.updateIndex(userId, (ids) => (ids.includes(taskId) ? undefined : [...ids, taskId]));
+  }
+
+  async removeFromUserIndex(userId: string, taskId: string): Promise<void> {
+    await this.updateIndex(userId, (ids) => (ids.includes(taskId) ? ids.filter((id) => id !== taskId) : undefined));
+  }
+
+  /** Read-modify-write with an etag loop, so concurrent writers never lose each other's ids. */
+  private async updateIndex(userId: string, change: (ids: string[]) => string[] | undefined): Promise<void> {
     const key = TaskRepository.userIndexKey(userId);
     for (let attempt = 0; ; attempt++) {
       const current = await this.state.get<string[]>(key);
-      const ids = current?.value ?? [];
-      if (ids.includes(taskId)) return;
+      const next = change(current?.value ?? []);
+      if (!next) return;
       try {
-        await this.state.save(key, [...ids, taskId], current ? { etag: current.etag } : {});
+        await this.state.save(key, next, current ? { etag: current.etag } : {});
         return;
       } catch (err) {
-        if (!(err instanceof EtagMismatchError) || attempt >= 10) throw err;
+        if (!(err instanceof EtagMismatchError) || attempt >= 20) throw err;
       }
     }
   }

@@ -1,0 +1,60 @@
+import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { z } from 'zod';
+import { EtagMismatchError, SidecarError } from '@todo/dapr';
+import { AppError } from '@todo/service-kit';
+import { DEAD_LETTER_STATUSES } from '../domain/dead-letter.ts';
+import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter, type DeadLetterDeps } from '../domain/dead-letters.ts';
+
+const ListQuery = z.strictObject({
+  topic: z.string().min(1).max(200).optional(),
+  /** `pending` unless asked: what needs an operator. `all` lists every status. */
+  status: z.enum([...DEAD_LETTER_STATUSES, 'all']).default('pending'),
+});
+
+/**
+ * Called only through daprd from the gateway, which has already checked the admin role and passes the
+ * caller in `x-user-id`; the app token check in front of this router keeps anyone else from setting it.
+ */
+function actorOf(req: Request): string {
+  const userId = req.get('x-user-id');
+  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
+  return userId;
+}
+
+/**
+ * The state store being down is a 503, and losing every etag race on one record a 409: both say "try
+ * again", neither is our bug (a 500).
+ */
+const dependencyErrors: ErrorRequestHandler = (err, _req, _res, next) => {
+  if (err instanceof SidecarError) return next(new AppError('sidecar-unavailable', 503, 'state store unavailable', { cause: err }));
+  if (err instanceof EtagMismatchError) return next(new AppError('conflict', 409, 'dead letter is being changed concurrently; try again', { cause: err }));
+  next(err);
+};
+
+export function adminRoutes(deps: DeadLetterDeps): Router {
+  const router = Router();
+
+  router.get('/dead-letters', async (req, res) => {
+    actorOf(req);
+    const query = ListQuery.parse(req.query);
+    res.json({ items: await listDeadLetters(deps, query) });
+  });
+
+  router.get('/dead-letters/:id', async (req, res) => {
+    actorOf(req);
+    res.json(await getDeadLetter(deps, req.params.id));
+  });
+
+  router.post('/dead-letters/:id/replay', async (req, res) => {
+    const replayed = await replayDeadLetter(deps, req.params.id, actorOf(req), req.log);
+    res.status(202).json({ id: replayed.id, status: replayed.status });
+  });
+
+  router.delete('/dead-letters/:id', async (req, res) => {
+    await discardDeadLetter(deps, req.params.id, actorOf(req), req.log);
+    res.status(204).end();
+  });
+
+  router.use(dependencyErrors);
+  return router;
+}

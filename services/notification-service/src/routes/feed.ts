@@ -1,0 +1,27 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { AppError } from '@todo/service-kit';
+import { deliveriesOf, feed, recent, type NotificationDeps } from '../domain/notifications.ts';
+
+function userOf(req: Request) {
+  const userId = req.get('x-user-id');
+  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
+  return userId;
+}
+
+const FeedQuery = z.strictObject({ after: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
+
+export function feedRoutes(deps: NotificationDeps): Router {
+  const router = Router();
+  router.get('/notifications', async (req, res) => {
+    const q = FeedQuery.parse(req.query);
+    res.json(await feed(deps, userOf(req), q.after, q.limit));
+  });
+  router.get('/notifications/recent', async (req, res) => {
+    res.json({ items: await recent(deps, userOf(req)) });
+  });
+  router.get('/notifications/:id/deliveries', async (req, res) => {
+    res.json({ items: await deliveriesOf(deps, userOf(req), req.params.id) });
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+// The dashboard answers partially, never with an error, when a service is down.
+import { afterAll, describe, expect, it } from 'vitest';
+import { api, startApp, stopApp } from '../support/clients.ts';
+
+describe('GET /api/dashboard', () => {
+  afterAll(async () => {
+    await startApp('notification-service');
+  });
+
+  it('counts the caller\'s tasks and lists nothing degraded when all is up', async () => {
+    const user = 'dana';
+    await api('POST', '/api/tasks', { user, body: { title: 'overdue', dueAt: new Date(Date.now() - 3_600_000).toISOString() } });
+    await api('POST', '/api/tasks', { user, body: { title: 'later', dueAt: '2031-01-01T00:00:00Z' } });
+    const { body: done } = await api('POST', '/api/tasks', { user, body: { title: 'done' } });
+    await api('POST', `/api/tasks/${done.id}/complete`, { user });
+    const res = await api('GET', '/api/dashboard', { user });
+    expect(res.status).toBe(200);
+    expect(res.body.degraded).toEqual([]);
+    expect(res.body.tasks).toMatchObject({ open: 2, completed: 1, overdue: 1 });
+    expect(Array.isArray(res.body.upcomingReminders)).toBe(true);
+    expect(Array.isArray(res.body.recentNotifications)).toBe(true);
+  });
+
+  it('with notification-service stopped answers 200 with degraded: ["notification-service"]', async () => {
+    await stopApp('notification-service');
+    const res = await api('GET', '/api/dashboard', { user: 'dana' });
+    expect(res.status).toBe(200);
+    expect(res.body.degraded).toEqual(['notification-service']);
+    expect(res.body.tasks.open).toBe(2);
+    expect(res.body.recentNotifications).toBeNull();
+  });
+});

@@ -1,0 +1,63 @@
+// A small HTTP control plane the global setup runs, so test files (which run in worker processes) can
+// stop and restart platform processes it owns: `POST /apps/<id>/stop?signal=SIGKILL&what=app|daprd|both`,
+// `POST /apps/<id>/start`. Also a webhook sink: notification-service's HTTP output binding posts to
+// `/webhook`, `GET /webhook` returns what arrived. Listens on loopback only.
+import { createServer, type Server } from 'node:http';
+import type { AppSpec, LaunchOptions, RunningApp } from '../../tools/launcher/processes.ts';
+import { startApp, stopProcess, waitReady } from '../../tools/launcher/processes.ts';
+
+export interface ControlDeps {
+  running: Map<string, RunningApp>;
+  launch: LaunchOptions;
+  daprApiToken: string;
+}
+
+export function startControl(deps: ControlDeps, port: number): Promise<Server> {
+  const received: unknown[] = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (url.pathname === '/webhook' && req.method === 'POST') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        received.push(JSON.parse(body || 'null'));
+        return send(200, { ok: true });
+      }
+      if (url.pathname === '/webhook' && req.method === 'GET') return send(200, received);
+      const match = /^\/apps\/([^/]+)\/(stop|start)$/.exec(url.pathname);
+      const current = match ? deps.running.get(match[1]!) : undefined;
+      if (!match || !current || req.method !== 'POST') return send(404, { error: 'unknown' });
+      if (match[2] === 'stop') {
+        const signal = (url.searchParams.get('signal') ?? 'SIGTERM') as NodeJS.Signals;
+        const what = url.searchParams.get('what') ?? 'both';
+        const targets = what === 'app' ? [current.app] : what === 'daprd' ? [current.daprd] : [current.app, current.daprd];
+        for (const child of targets) {
+          if (signal === 'SIGTERM') await stopProcess(child);
+          else {
+            child.kill(signal);
+            await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+          }
+        }
+        return send(200, { stopped: what });
+      }
+      // start: whatever is not running of the pair comes back with the same ports.
+      const alive = (c: RunningApp['app']) => c.exitCode === null && c.signalCode === null;
+      const spec: AppSpec = current.spec;
+      if (!alive(current.app) || !alive(current.daprd)) {
+        if (alive(current.app)) await stopProcess(current.app);
+        if (alive(current.daprd)) await stopProcess(current.daprd);
+        const restarted = startApp(spec, deps.launch);
+        deps.running.set(spec.appId, restarted);
+        await waitReady(restarted, { timeoutMs: 90_000, daprApiToken: deps.daprApiToken });
+      }
+      return send(200, { started: spec.appId });
+    } catch (err) {
+      return send(500, { error: (err as Error).message });
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
