@@ -2,7 +2,7 @@
 // client → gateway → (daprd invoke) → task-service → Redis state + outbox → Kafka task-events
 // → (daprd delivery) → notification-service → its own state.
 import { describe, expect, it } from 'vitest';
-import { api, daprMetric, eventually, platform, readTopic, redisHash } from '../support/clients.ts';
+import { api, daprMetric, eventually, platform, readTopic, redisHash, webhookReceived } from '../support/clients.ts';
 
 describe('POST /api/tasks through the real runtime', () => {
   it('creates the task: 201, Location, and the task as the contract describes it', async () => {
@@ -51,6 +51,19 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(mine[0]).toMatchObject({ kind: 'task-completed', title: 'Finish me' });
     const stored = await redisHash(`notification-service||notification:${mine[0].id}`);
     expect(JSON.parse(stored.data ?? 'null')).toMatchObject({ userId: 'dave', taskId: task.id, kind: 'task-completed' });
+
+    // the webhook channel went out through daprd's HTTP output binding, once, and was recorded
+    const posted = await eventually(async () => {
+      const got = (await webhookReceived()).filter((n) => n.id === mine[0].id);
+      return got.length ? got : undefined;
+    });
+    expect(posted).toHaveLength(1);
+    const deliveries = await eventually(async () => {
+      const hash = await redisHash(`notification-service||deliveries:${mine[0].id}`);
+      const list = hash.data ? JSON.parse(hash.data) : [];
+      return list.length === 2 ? list : undefined;
+    });
+    expect(deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status])).toEqual([['in-app', 'delivered'], ['webhook', 'delivered']]);
   });
 });
 

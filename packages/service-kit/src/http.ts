@@ -52,7 +52,8 @@ const requestContext = (logger: Logger): RequestHandler => (req, res, next) => {
   next();
 };
 
-const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+// Probes and the Prometheus scrape come from the platform, not through the sidecar.
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** daprd sends APP_API_TOKEN as `dapr-api-token`; no SDK checks it, so we do (constant-time compare). */
 export function requireAppToken(expected: string): RequestHandler {

@@ -46,8 +46,10 @@ describe('GET /metrics', () => {
     expect(gauge((await two.admin.metrics()).text, 'todo_dead_letters_pending')['task-events']).toBe(0);
   });
 
-  it('when the app token is missing, then 401', async () => {
+  it('is open to a Prometheus scrape without the sidecar app token (like the health probes)', async () => {
     const s = setup();
-    expect((await request(s.app).get('/metrics')).status).toBe(401);
+    const res = await request(s.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('todo_dead_letters_pending');
   });
 });

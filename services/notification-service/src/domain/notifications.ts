@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EVENT_TYPES, TOPICS, type Notification, type NotificationEvent } from '@todo/contracts';
+import { EVENT_TYPES, NotificationEvent, TOPICS, type Notification } from '@todo/contracts';
 import { EtagMismatchError, type EventBus, type OutputBinding, type StateStore } from '@todo/dapr';
 import { AppError, type Logger } from '@todo/service-kit';
 
@@ -78,7 +78,7 @@ async function deliver(deps: NotificationDeps, n: StoredNotification, correlatio
     const event: NotificationEvent = failure
       ? { ...base, id: `failed:${n.id}:${channel}:${done.length}`, type: EVENT_TYPES.notificationFailed, reason: failure }
       : { ...base, id: `sent:${n.id}:${channel}`, type: EVENT_TYPES.notificationSent };
-    await deps.events.publish(TOPICS.notifications, event, { partitionKey: n.userId });
+    await deps.events.publish(TOPICS.notifications, NotificationEvent.parse(event), { partitionKey: n.userId });
   };
 
   // The in-app feed is the notification itself: it is delivered once it is stored.

@@ -1,4 +1,4 @@
-import { APP_IDS, EVENT_TYPES, TOPICS, type RecurringTaskCreated, type Task, type TaskCompleted } from '@todo/contracts';
+import { APP_IDS, EVENT_TYPES, RecurringTaskCreated, TOPICS, type Task, type TaskCompleted } from '@todo/contracts';
 import { SidecarError, type EventBus, type ServiceInvoker } from '@todo/dapr';
 import { PoisonMessageError, TransientError, type Logger } from '@todo/service-kit';
 import { nextOccurrence } from './next-occurrence.ts';
@@ -70,7 +70,7 @@ export async function rollForward(deps: RollForwardDeps, event: TaskCompleted, l
     taskId: created.id,
     dueAt: created.dueAt,
   };
-  await deps.events.publish(TOPICS.recurring, announcement, { partitionKey: task.userId });
+  await deps.events.publish(TOPICS.recurring, RecurringTaskCreated.parse(announcement), { partitionKey: task.userId });
   log.info({ seriesId, previousTaskId: task.id, taskId: created.id, dueAt: created.dueAt, created: answer.status === 201 }, 'next occurrence ready');
   return created;
 }

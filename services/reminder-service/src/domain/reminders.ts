@@ -1,4 +1,4 @@
-import { EVENT_TYPES, TOPICS, type ReminderEvent, type TaskEvent } from '@todo/contracts';
+import { EVENT_TYPES, ReminderEvent, TOPICS, type TaskEvent } from '@todo/contracts';
 import { EtagMismatchError, type EventBus, type StateStore } from '@todo/dapr';
 import { TransientError, type Logger } from '@todo/service-kit';
 
@@ -55,7 +55,8 @@ async function appendToList(state: StateStore, key: string, value: string): Prom
 
 function reminderEvent(type: ReminderEvent['type'], r: Reminder, remindAt: string, correlationId: string, now: Date): ReminderEvent {
   const kind = type.split('.')[1] ?? type;
-  return {
+  // Validated against the contract here, where every reminder event is built.
+  return ReminderEvent.parse({
     id: eventId(kind, r.taskId, remindAt),
     type,
     version: 1,
@@ -65,7 +66,7 @@ function reminderEvent(type: ReminderEvent['type'], r: Reminder, remindAt: strin
     taskId: r.taskId,
     title: r.title,
     remindAt,
-  } as ReminderEvent;
+  });
 }
 
 /**

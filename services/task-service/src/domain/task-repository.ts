@@ -1,6 +1,6 @@
 import type { StateStore } from '@todo/dapr';
 import { EtagMismatchError } from '@todo/dapr';
-import type { Task, TaskEvent } from '@todo/contracts';
+import { TaskEvent, type Task } from '@todo/contracts';
 
 export interface StoredTask {
   task: Task;
@@ -47,6 +47,7 @@ export class TaskRepository {
   /** Saves the task and publishes the event atomically; with `etag` it is a compare-and-set. */
   async commit(task: Task, event: TaskEvent, etag?: string): Promise<void> {
     const key = TaskRepository.taskKey(task.id);
+    TaskEvent.parse(event); // producers validate against the contract before anything is committed
     await this.state.transact([
       { op: 'upsert', key, value: task, ...(etag ? { etag } : {}) },
       // Same key + outbox.projection: published instead of the task itself, never stored.
@@ -57,6 +58,7 @@ export class TaskRepository {
   /** Deletes the task (compare-and-set on `etag`) and publishes task.deleted, atomically. */
   async remove(task: Task, event: TaskEvent, etag: string, deletedAt: string): Promise<void> {
     const tombstone = TaskRepository.tombstoneKey(task.id);
+    TaskEvent.parse(event);
     await this.state.transact([
       { op: 'delete', key: TaskRepository.taskKey(task.id), etag },
       { op: 'upsert', key: tombstone, value: { taskId: task.id, userId: task.userId, deletedAt } },

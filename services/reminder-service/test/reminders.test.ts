@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryStateStore, RecordingEventBus } from '@todo/dapr/fakes';
+import { createLogger } from '@todo/service-kit';
+import type { TaskEvent } from '@todo/contracts';
+import { applyTaskEvent, reminderKey, sendDueReminders, type Reminder, type ReminderDeps } from '../src/domain/reminders.ts';
+
+const log = createLogger('reminder-service', 'silent');
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+
+function world() {
+  const state = new InMemoryStateStore();
+  const events = new RecordingEventBus();
+  let now = T0;
+  const replica = (instanceId: string): ReminderDeps => ({ state, events, clock: { now: () => new Date(now) }, instanceId });
+  return { state, events, replica, at: (ms: number) => { now = T0 + ms; } };
+}
+
+let seq = 0;
+function taskEvent(type: TaskEvent['type'], version: number, remindAt: string | null, status: 'open' | 'completed' = 'open'): TaskEvent {
+  return {
+    id: `e-${++seq}`, type, version: 1, userId: 'alice', occurredAt: new Date(T0).toISOString(), correlationId: 'c',
+    task: {
+      id: 'task-1', userId: 'alice', title: 'Stretch', description: null, priority: 'medium', tags: [], dueAt: null, remindAt,
+      recurrence: null, status, createdAt: '', updatedAt: '', completedAt: null, seriesId: null, version,
+    },
+    ...(type === 'task.updated' ? { changed: ['remindAt'] } : {}),
+  } as TaskEvent;
+}
+
+const dueEvents = (events: RecordingEventBus) => events.published.filter((p) => (p.event as { type: string }).type === 'reminder.due');
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+
+describe('reminders', () => {
+  it('schedules from task.created and sends exactly once when due, not before', async () => {
+    const w = world();
+    const r = w.replica('r1');
+    await applyTaskEvent(r, taskEvent('task.created', 1, at(5_000)), log);
+    expect((await w.state.get<Reminder>(reminderKey('task-1')))?.value.status).toBe('scheduled');
+    w.at(4_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(0);
+    w.at(6_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(1);
+    w.at(8_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(0);
+    expect(dueEvents(w.events)).toHaveLength(1);
+    expect(dueEvents(w.events)[0]).toMatchObject({ topic: 'reminders', options: { partitionKey: 'alice' }, event: { taskId: 'task-1', remindAt: at(5_000) } });
+    expect((await w.state.get<Reminder>(reminderKey('task-1')))?.value.status).toBe('sent');
+  });
+
+  it('three replicas ticking at the same moment send a due reminder once', async () => {
+    const w = world();
+    await applyTaskEvent(w.replica('a'), taskEvent('task.created', 1, at(1_000)), log);
+    w.at(2_000);
+    const results = await Promise.all(['a', 'b', 'c'].map((id) => sendDueReminders(w.replica(id), log)));
+    expect(results.reduce((n, r) => n + r.sent, 0)).toBe(1);
+    expect(dueEvents(w.events)).toHaveLength(1);
+  });
+
+  it('completing or deleting before remindAt cancels it', async () => {
+    for (const type of ['task.completed', 'task.deleted'] as const) {
+      const w = world();
+      const r = w.replica('r');
+      await applyTaskEvent(r, taskEvent('task.created', 1, at(5_000)), log);
+      await applyTaskEvent(r, taskEvent(type, 2, at(5_000), type === 'task.completed' ? 'completed' : 'open'), log);
+      w.at(10_000);
+      await sendDueReminders(r, log);
+      expect(dueEvents(w.events), type).toHaveLength(0);
+      expect(w.events.published.map((p) => (p.event as { type: string }).type)).toEqual(['reminder.scheduled', 'reminder.cancelled']);
+    }
+  });
+
+  it('moving remindAt later sends at the new time only', async () => {
+    const w = world();
+    const r = w.replica('r');
+    await applyTaskEvent(r, taskEvent('task.created', 1, at(5_000)), log);
+    await applyTaskEvent(r, taskEvent('task.updated', 2, at(90_000)), log);
+    w.at(10_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(0);
+    w.at(91_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(1);
+    expect(dueEvents(w.events)[0]?.event).toMatchObject({ remindAt: at(90_000) });
+  });
+
+  it('ignores an event older than what it has (out-of-order or redelivered)', async () => {
+    const w = world();
+    const r = w.replica('r');
+    await applyTaskEvent(r, taskEvent('task.completed', 2, at(5_000), 'completed'), log);
+    await applyTaskEvent(r, taskEvent('task.created', 1, at(5_000)), log); // arrives late
+    w.at(10_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(0);
+  });
+
+  it('a claim abandoned by a crashed replica is re-sent after the claim timeout, with the same event id', async () => {
+    const w = world();
+    await applyTaskEvent(w.replica('a'), taskEvent('task.created', 1, at(1_000)), log);
+    const stored = (await w.state.get<Reminder>(reminderKey('task-1')))!;
+    // replica "a" claimed it and died before publishing
+    await w.state.save(reminderKey('task-1'), { ...stored.value, status: 'claimed', claimedAt: at(1_500), claimedBy: 'a' }, { etag: stored.etag });
+    w.at(10_000);
+    expect((await sendDueReminders(w.replica('b'), log)).sent).toBe(0);
+    w.at(40_000);
+    expect((await sendDueReminders(w.replica('b'), log)).sent).toBe(1);
+    expect((dueEvents(w.events)[0]?.event as { id: string }).id).toBe(`due:task-1:${at(1_000)}`);
+  });
+
+  it('a reminder already past when scheduled is sent on the next tick', async () => {
+    const w = world();
+    const r = w.replica('r');
+    w.at(3_600_000);
+    await applyTaskEvent(r, taskEvent('task.created', 1, at(0)), log);
+    expect((await sendDueReminders(r, log)).sent).toBe(1);
+  });
+});
