@@ -16,7 +16,12 @@ const envelope = {
   version: z.literal(1),
 };
 
-const taskEvent = <T extends string>(type: T) => z.object({ ...envelope, type: z.literal(type), task: Task });
+/**
+ * Task events are at schema version 2: v2 added `task.recurrence` and `task.seriesId`. Producers emit
+ * v2; consumers read both through `IncomingTaskEvent`, which upcasts v1 (see below).
+ */
+const taskEnvelope = { ...envelope, version: z.literal(2) };
+const taskEvent = <T extends string>(type: T) => z.object({ ...taskEnvelope, type: z.literal(type), task: Task });
 
 export const TaskCreated = taskEvent(EVENT_TYPES.taskCreated);
 export const TaskUpdated = taskEvent(EVENT_TYPES.taskUpdated).extend({
@@ -29,6 +34,29 @@ export const TaskDeleted = taskEvent(EVENT_TYPES.taskDeleted);
 
 export const TaskEvent = z.discriminatedUnion('type', [TaskCreated, TaskUpdated, TaskCompleted, TaskDeleted]);
 export type TaskEvent = z.infer<typeof TaskEvent>;
+
+/** v1: the task had no recurrence and no series; v1 `task.updated` had no `changed` list. */
+const TaskV1 = Task.omit({ recurrence: true, seriesId: true });
+export const TaskEventV1 = z.object({
+  ...envelope,
+  version: z.literal(1),
+  type: z.enum([EVENT_TYPES.taskCreated, EVENT_TYPES.taskUpdated, EVENT_TYPES.taskCompleted, EVENT_TYPES.taskDeleted]),
+  task: TaskV1,
+  changed: z.array(z.string()).optional(),
+});
+export type TaskEventV1 = z.infer<typeof TaskEventV1>;
+
+/** v1 → v2: a v1 task was never recurring and never in a series. The event id is kept (dedupe key). */
+export function upcastTaskEventV1(v1: TaskEventV1): TaskEvent {
+  const task = { ...v1.task, recurrence: null, seriesId: null };
+  const base = { id: v1.id, userId: v1.userId, occurredAt: v1.occurredAt, correlationId: v1.correlationId, version: 2 as const, task };
+  return v1.type === EVENT_TYPES.taskUpdated
+    ? { ...base, type: v1.type, changed: v1.changed ?? [] }
+    : { ...base, type: v1.type };
+}
+
+/** What consumers parse: the current version as is, the previous one upcast. Anything else is invalid. */
+export const IncomingTaskEvent = z.union([TaskEvent, TaskEventV1.transform(upcastTaskEventV1)]);
 export type TaskCreated = z.infer<typeof TaskCreated>;
 export type TaskUpdated = z.infer<typeof TaskUpdated>;
 export type TaskCompleted = z.infer<typeof TaskCompleted>;

@@ -8,7 +8,7 @@ import { ROUTES } from '../src/routes/subscriptions.ts';
 
 const TOKEN = 't';
 const completed = (recurrence: object | null, extra: object = {}) => ({
-  id: 'evt-1', type: 'task.completed', version: 1, userId: 'alice', occurredAt: '2030-03-10T09:00:00.000Z', correlationId: 'c-1',
+  id: 'evt-1', type: 'task.completed', version: 2, userId: 'alice', occurredAt: '2030-03-10T09:00:00.000Z', correlationId: 'c-1',
   task: {
     id: 'task-1', userId: 'alice', title: 'Water plants', description: null, priority: 'low', tags: ['garden'],
     dueAt: '2030-03-10T08:00:00.000Z', remindAt: '2030-03-10T07:30:00.000Z', recurrence, status: 'completed',

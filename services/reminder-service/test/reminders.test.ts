@@ -18,7 +18,7 @@ function world() {
 let seq = 0;
 function taskEvent(type: TaskEvent['type'], version: number, remindAt: string | null, status: 'open' | 'completed' = 'open'): TaskEvent {
   return {
-    id: `e-${++seq}`, type, version: 1, userId: 'alice', occurredAt: new Date(T0).toISOString(), correlationId: 'c',
+    id: `e-${++seq}`, type, version: 2, userId: 'alice', occurredAt: new Date(T0).toISOString(), correlationId: 'c',
     task: {
       id: 'task-1', userId: 'alice', title: 'Stretch', description: null, priority: 'medium', tags: [], dueAt: null, remindAt,
       recurrence: null, status, createdAt: '', updatedAt: '', completedAt: null, seriesId: null, version,

@@ -57,7 +57,7 @@ describe('POST /tasks', () => {
     const [save, projection] = transactions[0] as Array<Extract<StateOperation, { op: 'upsert' }>>;
     expect(save).toMatchObject({ op: 'upsert', key: 'task:id-1', value: { id: 'id-1' } });
     expect(projection).toMatchObject({ op: 'upsert', key: 'task:id-1', metadata: { 'outbox.projection': 'true' } });
-    expect(projection?.value).toMatchObject({ id: 'id-2', type: 'task.created', version: 1, userId: 'alice', correlationId: 'corr-1', task: { id: 'id-1' } });
+    expect(projection?.value).toMatchObject({ id: 'id-2', type: 'task.created', version: 2, userId: 'alice', correlationId: 'corr-1', task: { id: 'id-1' } });
     // the projection is published, never stored
     expect((await state.get('task:id-1'))?.value).toMatchObject({ id: 'id-1', title: 'x' });
   });

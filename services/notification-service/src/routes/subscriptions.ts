@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { EVENT_TYPES, ReminderEvent, TaskEvent } from '@todo/contracts';
+import { EVENT_TYPES, IncomingTaskEvent, ReminderEvent } from '@todo/contracts';
 import { subscriptionHandler } from '@todo/service-kit';
 import { notify, type NotificationDeps } from '../domain/notifications.ts';
 
@@ -12,7 +12,7 @@ export function subscriptionRoutes(deps: NotificationDeps): Router {
   // Only completions notify; the other task events are acknowledged and ignored.
   router.post(
     ROUTES.taskEvents,
-    subscriptionHandler(TaskEvent, async ({ data, log }) => {
+    subscriptionHandler(IncomingTaskEvent, async ({ data, log }) => {
       if (data.type !== EVENT_TYPES.taskCompleted) return;
       await notify(deps, {
         userId: data.userId, sourceEventId: data.id, kind: 'task-completed', taskId: data.task.id,

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { EVENT_TYPES, TaskEvent } from '@todo/contracts';
+import { EVENT_TYPES, IncomingTaskEvent } from '@todo/contracts';
 import { subscriptionHandler } from '@todo/service-kit';
 import { rollForward, type RollForwardDeps } from '../domain/roll-forward.ts';
 
@@ -10,7 +10,7 @@ export function subscriptionRoutes(deps: RollForwardDeps): Router {
   const router = Router();
   router.post(
     ROUTES.taskEvents,
-    subscriptionHandler(TaskEvent, async ({ data, log }) => {
+    subscriptionHandler(IncomingTaskEvent, async ({ data, log }) => {
       if (data.type === EVENT_TYPES.taskCompleted) await rollForward(deps, data, log);
     }),
   );

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { COMPONENTS, TaskEvent } from '@todo/contracts';
+import { COMPONENTS, IncomingTaskEvent } from '@todo/contracts';
 import { subscriptionHandler } from '@todo/service-kit';
 import { actorOf } from './actor.ts';
 import { applyTaskEvent, sendDueReminders, upcomingReminders, type ReminderDeps } from '../domain/reminders.ts';
@@ -10,7 +10,7 @@ export const ROUTES = { taskEvents: '/events/task-events', cron: `/${COMPONENTS.
 export function reminderRoutes(deps: ReminderDeps): Router {
   const router = Router();
 
-  router.post(ROUTES.taskEvents, subscriptionHandler(TaskEvent, ({ data, log }) => applyTaskEvent(deps, data, log)));
+  router.post(ROUTES.taskEvents, subscriptionHandler(IncomingTaskEvent, ({ data, log }) => applyTaskEvent(deps, data, log)));
 
   // The cron input binding calls this on every tick of every replica. One tick at a time per process:
   // a tick still running when the next fires makes the new one a no-op instead of a second walker.

@@ -35,7 +35,7 @@ function envelope(deps: TaskDeps, actor: Actor, id?: string) {
     userId: actor.userId,
     occurredAt: deps.clock.now().toISOString(),
     correlationId: actor.correlationId,
-    version: 1 as const,
+    version: 2 as const, // task event schema version (see contracts)
   };
 }
 
