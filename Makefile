@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run stop token test test-unit test-integration lint typecheck infra-start infra-stop
+.PHONY: help setup run stop token test test-unit test-integration test-faults lint typecheck
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ test-unit: ## unit tests only (no infrastructure)
 
 test-integration: setup ## integration tests only
 	@npx vitest run --project integration
+
+test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker; writes docs/fault-report.md
+	@npx vitest run --project faults
 
 lint: ## eslint + typescript
 	@npx eslint . && npx tsc -p tsconfig.json

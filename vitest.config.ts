@@ -25,6 +25,21 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      {
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/support/fault-setup.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          // Scenarios stream thousands of events through crashes and restarts.
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          // Fixed order: the report reads top to bottom like the issue's list.
+          sequence: { shuffle: false },
+        },
+      },
     ],
   },
 });

@@ -117,9 +117,16 @@ case "${1:-}" in
     stop_one kafka
     stop_one redis
     ;;
+  restart) # restart one of them with its data (the fault suite's broker and Redis restarts)
+    case "${2:-}" in
+      kafka) stop_one kafka; start_kafka ;;
+      redis) stop_one redis; start_redis ;;
+      *) die "usage: $0 restart kafka|redis" ;;
+    esac
+    ;;
   status)
     for n in redis kafka; do alive $n && echo "$n: running (pid $(cat "$PIDS/$n.pid"))" || echo "$n: stopped"; done
     ;;
   topics) topics ;;
-  *) die "usage: $0 start|stop|status|topics" ;;
+  *) die "usage: $0 start|stop|restart <kafka|redis>|status|topics" ;;
 esac

@@ -124,17 +124,35 @@ export async function daprMetric(appId: string, name: string, labels: Record<str
 /** Stops an app of the platform (its app process, its daprd, or both) through the control server. */
 export async function stopApp(appId: string, options: { signal?: 'SIGTERM' | 'SIGKILL'; what?: 'app' | 'daprd' | 'both' } = {}) {
   const q = new URLSearchParams({ signal: options.signal ?? 'SIGTERM', what: options.what ?? 'both' });
-  const res = await fetch(`${platform().controlUrl}/apps/${appId}/stop?${q}`, { method: 'POST' });
+  const res = await fetch(`${platform().controlUrl}/apps/${encodeURIComponent(appId)}/stop?${q}`, { method: 'POST' });
   if (!res.ok) throw new Error(`stop ${appId}: ${await res.text()}`);
 }
 
 /** Starts what is not running of an app's pair again (same ports) and waits until it is ready. */
 export async function startApp(appId: string) {
-  const res = await fetch(`${platform().controlUrl}/apps/${appId}/start`, { method: 'POST' });
+  const res = await fetch(`${platform().controlUrl}/apps/${encodeURIComponent(appId)}/start`, { method: 'POST' });
   if (!res.ok) throw new Error(`start ${appId}: ${await res.text()}`);
 }
 
 /** What notification-service's webhook binding has POSTed so far. */
 export async function webhookReceived(): Promise<Array<Record<string, unknown>>> {
   return (await fetch(`${platform().controlUrl}/webhook`)).json() as Promise<Array<Record<string, unknown>>>;
+}
+
+/** Restarts Kafka or Redis in place (same data dir), waiting until it answers again. */
+export async function restartInfra(what: 'kafka' | 'redis') {
+  const res = await fetch(`${platform().controlUrl}/infra/${what}/restart`, { method: 'POST' });
+  if (!res.ok) throw new Error(`restart ${what}: ${await res.text()}`);
+}
+
+/** Calls an app directly (not through daprd), with the sidecar's app token: the fault hooks live there. */
+export async function appCall(appId: string, method: string, path: string, body?: unknown) {
+  const app = platform().apps[appId];
+  if (!app) throw new Error(`unknown app ${appId}`);
+  const res = await fetch(`http://127.0.0.1:${app.appPort}${path}`, {
+    method,
+    headers: { 'dapr-api-token': platform().secrets.appApiToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => undefined) };
 }

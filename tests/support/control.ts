@@ -1,15 +1,17 @@
 // A small HTTP control plane the global setup runs, so test files (which run in worker processes) can
 // stop and restart platform processes it owns: `POST /apps/<id>/stop?signal=SIGKILL&what=app|daprd|both`,
-// `POST /apps/<id>/start`. Also a webhook sink: notification-service's HTTP output binding posts to
+// `POST /apps/<id>/start` (replicas are `<id>#2`…), `POST /infra/kafka|redis/restart`. Also a webhook sink: notification-service's HTTP output binding posts to
 // `/webhook`, `GET /webhook` returns what arrived. Listens on loopback only.
 import { createServer, type Server } from 'node:http';
 import type { AppSpec, LaunchOptions, RunningApp } from '../../tools/launcher/processes.ts';
 import { startApp, stopProcess, waitReady } from '../../tools/launcher/processes.ts';
+import { infra } from './platform.ts';
 
 export interface ControlDeps {
   running: Map<string, RunningApp>;
   launch: LaunchOptions;
   daprApiToken: string;
+  infraEnv: NodeJS.ProcessEnv;
 }
 
 export function startControl(deps: ControlDeps, port: number): Promise<Server> {
@@ -28,8 +30,14 @@ export function startControl(deps: ControlDeps, port: number): Promise<Server> {
         return send(200, { ok: true });
       }
       if (url.pathname === '/webhook' && req.method === 'GET') return send(200, received);
+      const infraMatch = /^\/infra\/(kafka|redis)\/restart$/.exec(url.pathname);
+      if (infraMatch && req.method === 'POST') {
+        await infra('restart', deps.infraEnv, infraMatch[1] as 'kafka' | 'redis');
+        return send(200, { restarted: infraMatch[1] });
+      }
       const match = /^\/apps\/([^/]+)\/(stop|start)$/.exec(url.pathname);
-      const current = match ? deps.running.get(match[1]!) : undefined;
+      const key = match ? decodeURIComponent(match[1]!) : '';
+      const current = deps.running.get(key);
       if (!match || !current || req.method !== 'POST') return send(404, { error: 'unknown' });
       if (match[2] === 'stop') {
         const signal = (url.searchParams.get('signal') ?? 'SIGTERM') as NodeJS.Signals;
@@ -51,7 +59,7 @@ export function startControl(deps: ControlDeps, port: number): Promise<Server> {
         if (alive(current.app)) await stopProcess(current.app);
         if (alive(current.daprd)) await stopProcess(current.daprd);
         const restarted = startApp(spec, deps.launch);
-        deps.running.set(spec.appId, restarted);
+        deps.running.set(key, restarted);
         await waitReady(restarted, { timeoutMs: 90_000, daprApiToken: deps.daprApiToken });
       }
       return send(200, { started: spec.appId });

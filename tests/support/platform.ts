@@ -43,8 +43,8 @@ export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
   };
 }
 
-export async function infra(command: 'start' | 'stop', env: NodeJS.ProcessEnv): Promise<void> {
-  await run('bash', [path.join(ROOT, 'scripts/infra.sh'), command], { env, maxBuffer: 16 * 1024 * 1024 });
+export async function infra(command: 'start' | 'stop' | 'restart', env: NodeJS.ProcessEnv, what?: 'kafka' | 'redis'): Promise<void> {
+  await run('bash', [path.join(ROOT, 'scripts/infra.sh'), command, ...(what ? [what] : [])], { env, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /**
@@ -73,7 +73,14 @@ export function renderComponents(infra: TestInfra, controlPort: number): string 
   return target;
 }
 
-export async function startPlatform(infra: TestInfra, logDir: string): Promise<{ running: Map<string, RunningApp>; info: PlatformInfo; launch: LaunchOptions; control: Server }> {
+export interface PlatformOptions {
+  /** Extra instances of an app-id (e.g. `{ 'reminder-service': 2 }` → 3 replicas in all). */
+  extraReplicas?: Record<string, number>;
+  /** Extra environment per app-id (e.g. FAULT_INJECTION=on). */
+  env?: Record<string, Record<string, string>>;
+}
+
+export async function startPlatform(infra: TestInfra, logDir: string, options: PlatformOptions = {}): Promise<{ running: Map<string, RunningApp>; info: PlatformInfo; launch: LaunchOptions; control: Server }> {
   const secrets = ensureDevSecrets(infra.runDir);
   const controlPort = await freePort();
   const components = renderComponents(infra, controlPort);
@@ -81,7 +88,13 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
   const specs = readRunFile(path.join(ROOT, 'dapr.yaml'), {
     replaceResourcesPath: (p) => p.replace(/^\.\/components/, path.relative(ROOT, components)),
   });
+  for (const [appId, count] of Object.entries(options.extraReplicas ?? {})) {
+    const original = specs.find((s) => s.appId === appId);
+    if (!original) throw new Error(`no app ${appId} to replicate`);
+    for (let i = 2; i <= count + 1; i++) specs.push({ ...original, instance: String(i) });
+  }
   for (const spec of specs) {
+    spec.env = { ...spec.env, ...options.env?.[spec.appId] };
     spec.configFile = spec.configFile.replace(componentsRoot, components);
     spec.appPort = await freePort();
     spec.daprHttpPort = await freePort();
@@ -94,16 +107,17 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
   mkdirSync(logDir, { recursive: true });
   const daprdPath = path.join(ROOT, '.dapr', 'bin', 'daprd');
   const launch: LaunchOptions = { daprdPath, logDir, daprApiToken: secrets.daprApiToken, appApiToken: secrets.appApiToken };
-  const running = new Map(specs.map((spec) => [spec.appId, startApp(spec, launch)] as const));
+  // Keyed `app-id` for the first instance, `app-id#n` for replicas.
+  const running = new Map(specs.map((spec) => [spec.instance ? `${spec.appId}#${spec.instance}` : spec.appId, startApp(spec, launch)] as const));
   try {
     await Promise.all([...running.values()].map((r) => waitReady(r, { timeoutMs: 120_000, daprApiToken: secrets.daprApiToken })));
   } catch (err) {
     await stopPlatform(running); // leave no orphans behind a failed start
     throw err;
   }
-  const control = await startControl({ running, launch, daprApiToken: secrets.daprApiToken }, controlPort);
+  const control = await startControl({ running, launch, daprApiToken: secrets.daprApiToken, infraEnv: infraEnv(infra) }, controlPort);
   const apps = Object.fromEntries(
-    specs.map((s) => [s.appId, { appPort: s.appPort, daprHttpPort: s.daprHttpPort, metricsPort: s.metricsPort }]),
+    specs.map((s) => [s.instance ? `${s.appId}#${s.instance}` : s.appId, { appPort: s.appPort, daprHttpPort: s.daprHttpPort, metricsPort: s.metricsPort }]),
   );
   const gateway = apps.gateway;
   if (!gateway) throw new Error('dapr.yaml has no gateway');
@@ -127,4 +141,39 @@ export async function startPlatform(infra: TestInfra, logDir: string): Promise<{
 
 export async function stopPlatform(running: Map<string, RunningApp>): Promise<void> {
   await Promise.all([...running.values()].map(stopApp));
+}
+
+export interface BootOptions extends PlatformOptions {
+  /** Run dir under .run/ and the name in log lines. */
+  name: string;
+  /** Redis with an append-only file, so a Redis restart keeps the data (the fault suite restarts it). */
+  redisAppendOnly?: boolean;
+}
+
+/** Fresh infra on free ports + the platform; returns what tests need and the teardown. */
+export async function bootForTests(options: BootOptions) {
+  const runDir = path.join(ROOT, '.run', options.name);
+  const test: TestInfra = { runDir, kafkaPort: await freePort(), kafkaControllerPort: await freePort(), redisPort: await freePort() };
+  const env = { ...infraEnv(test), ...(options.redisAppendOnly ? { REDIS_APPENDONLY: 'yes' } : {}) };
+  await infra('stop', env).catch(() => undefined); // a previous run killed hard may have left its broker
+  rmSync(runDir, { recursive: true, force: true });
+  const started = Date.now();
+  await infra('start', env);
+  let platform;
+  try {
+    platform = await startPlatform(test, path.join(runDir, 'logs'), options);
+  } catch (err) {
+    await infra('stop', env);
+    throw err;
+  }
+  process.stdout.write(`platform ready in ${Date.now() - started} ms (logs: ${platform.info.logDir})\n`);
+  return {
+    info: platform.info,
+    teardown: async () => {
+      platform.control.close();
+      platform.control.closeAllConnections();
+      await stopPlatform(platform.running);
+      await infra('stop', env);
+    },
+  };
 }

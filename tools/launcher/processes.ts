@@ -20,6 +20,8 @@ export interface AppSpec {
   configFile: string;
   env?: Record<string, string>;
   logLevel?: string;
+  /** Distinguishes replicas of one app-id in log file names (`reminder-service-2.app.log`). */
+  instance?: string;
 }
 
 export interface LaunchOptions {
@@ -105,8 +107,9 @@ export function daprdArgs(spec: AppSpec): string[] {
 
 export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
   mkdirSync(options.logDir, { recursive: true });
-  const appLog = path.join(options.logDir, `${spec.appId}.app.log`);
-  const daprdLog = path.join(options.logDir, `${spec.appId}.daprd.log`);
+  const name = spec.instance ? `${spec.appId}-${spec.instance}` : spec.appId;
+  const appLog = path.join(options.logDir, `${name}.app.log`);
+  const daprdLog = path.join(options.logDir, `${name}.daprd.log`);
   const tokens = {
     ...(options.daprApiToken ? { DAPR_API_TOKEN: options.daprApiToken } : {}),
     ...(options.appApiToken ? { APP_API_TOKEN: options.appApiToken } : {}),

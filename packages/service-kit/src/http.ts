@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { installFaultInjection } from './faults.ts';
 import { notFoundHandler, problemHandler } from './problem.ts';
 
 declare module 'express-serve-static-core' {
@@ -21,13 +22,15 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** When set, every request except health probes must carry it in `dapr-api-token` (APP_API_TOKEN). */
   appApiToken?: string | undefined;
+  /** FAULT_INJECTION=on: the fault suite's hooks (see faults.ts). */
+  faultInjection?: boolean;
 }
 
 /**
  * An Express app with the house middleware in place: request context, JSON-only bodies, the sidecar's
  * app token. Add routes, then call `finish(app)` to install the 404 and problem+json handlers.
  */
-export function createServiceApp({ logger, appApiToken }: ServiceAppOptions): Express {
+export function createServiceApp({ logger, appApiToken, faultInjection = process.env.FAULT_INJECTION === 'on' }: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -35,6 +38,7 @@ export function createServiceApp({ logger, appApiToken }: ServiceAppOptions): Ex
   if (appApiToken) app.use(requireAppToken(appApiToken));
   app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: JSON_TYPES, strict: true }));
+  installFaultInjection(app, faultInjection);
   return app;
 }
 

@@ -6,3 +6,4 @@ export * from './http.ts';
 export * from './health.ts';
 export * from './subscription.ts';
 export * from './lifecycle.ts';
+export * from './faults.ts';

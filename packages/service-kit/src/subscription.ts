@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
+import { faultInjectorOf } from './faults.ts';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
 
@@ -44,6 +45,17 @@ export function subscriptionHandler<S extends z.ZodType>(
     const answer = (status: DeliveryStatus) => {
       res.status(200).json({ status });
     };
+
+    const faults = faultInjectorOf(req.app as Express);
+    if (faults) {
+      const data = envelope.data as { id?: unknown } | undefined;
+      try {
+        faults.onDelivery(req.path, typeof data?.id === 'string' ? data.id : (envelope.id ?? 'unknown'), envelope.data);
+      } catch (err) {
+        log.warn({ err }, 'injected fault: asking for redelivery');
+        return answer('RETRY');
+      }
+    }
 
     const parsed = schema.safeParse(envelope.data);
     if (!parsed.success) {

@@ -1,0 +1,57 @@
+// Scenario 5: task-service down → recurring-service's calls trip the circuit breaker (seen in its
+// daprd's log), and the pending work completes once task-service is back: nothing lost.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { api, eventually, platform, startApp, stopApp } from '../support/clients.ts';
+import { recordFigures, sleep } from './figures.ts';
+
+const USER = 'breaker-user';
+const SERIES = 5;
+
+describe('scenario 5: circuit breaker on recurring-service → task-service', () => {
+  it('trips while task-service is down and every next instance is created once it is back', async () => {
+    const firsts = [];
+    for (let i = 0; i < SERIES; i++) {
+      const res = await api('POST', '/api/tasks', { user: USER, body: { title: `daily ${i}`, dueAt: '2030-06-01T08:00:00Z', recurrence: { frequency: 'daily' } } });
+      firsts.push(res.body.id as string);
+    }
+    // Hold recurring-service while the completions are committed, then take task-service away.
+    await stopApp('recurring-service', { what: 'app' });
+    for (const id of firsts) expect((await api('POST', `/api/tasks/${id}/complete`, { user: USER })).status).toBe(200);
+    await sleep(3_000); // the outbox forwards the completions to task-events
+    await stopApp('task-service', { signal: 'SIGKILL', what: 'app' });
+    const downAt = Date.now();
+    await startApp('recurring-service');
+
+    const daprdLog = path.join(platform().logDir, 'recurring-service.daprd.log');
+    const opened = () => readFileSync(daprdLog, 'utf8').includes('changed state from closed to open');
+    await eventually(async () => (opened() ? true : undefined), 90_000, 1_000);
+    const trippedAfterMs = Date.now() - downAt;
+    await sleep(5_000);
+    await startApp('task-service');
+    const backAt = Date.now();
+
+    const next = await eventually(async () => {
+      const open = (await api('GET', '/api/tasks?status=open', { user: USER })).body.items as Array<{ seriesId: string }>;
+      return open.length >= SERIES ? open : undefined;
+    }, 300_000, 2_000);
+    await sleep(5_000);
+    const finalOpen = (await api('GET', '/api/tasks?status=open', { user: USER })).body.items as Array<{ seriesId: string; dueAt: string }>;
+    const perSeries = new Map<string, number>();
+    for (const t of finalOpen) perSeries.set(t.seriesId, (perSeries.get(t.seriesId) ?? 0) + 1);
+    const breakerLines = readFileSync(daprdLog, 'utf8').split('\n').filter((l) => l.includes('Circuit breaker')).map((l) => JSON.parse(l).msg as string);
+    recordFigures('5-breaker', 'Scenario 5 — task-service down: circuit breaker and recovery', {
+      'recurring tasks completed while task-service went down': SERIES,
+      'breaker opened after (ms)': trippedAfterMs,
+      'next instances created after task-service came back (ms)': Date.now() - backAt,
+      'next instances': finalOpen.length,
+      lost: firsts.filter((id) => !perSeries.has(id)).length,
+      duplicated: [...perSeries.values()].filter((n) => n > 1).length,
+    }, breakerLines.slice(0, 6).map((l) => `daprd (recurring-service): ${l}`));
+    expect(next.length).toBeGreaterThanOrEqual(SERIES);
+    expect(finalOpen).toHaveLength(SERIES);
+    expect(firsts.every((id) => perSeries.get(id) === 1)).toBe(true);
+    expect(finalOpen.every((t) => t.dueAt === '2030-06-02T08:00:00.000Z')).toBe(true);
+  });
+});
