@@ -16,21 +16,27 @@ describe('scenario 5: circuit breaker on recurring-service → task-service', ()
       const res = await api('POST', '/api/tasks', { user: USER, body: { title: `daily ${i}`, dueAt: '2030-06-01T08:00:00Z', recurrence: { frequency: 'daily' } } });
       firsts.push(res.body.id as string);
     }
-    // Hold recurring-service while the completions are committed, then take task-service away.
-    await stopApp('recurring-service', { what: 'app' });
-    for (const id of firsts) expect((await api('POST', `/api/tasks/${id}/complete`, { user: USER })).status).toBe(200);
-    await sleep(3_000); // the outbox forwards the completions to task-events
-    await stopApp('task-service', { signal: 'SIGKILL', what: 'app' });
-    const downAt = Date.now();
-    await startApp('recurring-service');
-
+    // Hold recurring-service's app (its daprd keeps the deliveries and retries them) while the
+    // completions are committed, then take task-service's app away and let recurring-service work.
     const daprdLog = path.join(platform().logDir, 'recurring-service.daprd.log');
     const opened = () => readFileSync(daprdLog, 'utf8').includes('changed state from closed to open');
-    await eventually(async () => (opened() ? true : undefined), 90_000, 1_000);
-    const trippedAfterMs = Date.now() - downAt;
-    await sleep(5_000);
-    await startApp('task-service');
-    const backAt = Date.now();
+    let trippedAfterMs: number;
+    let backAt: number;
+    try {
+      await stopApp('recurring-service', { what: 'app' });
+      for (const id of firsts) expect((await api('POST', `/api/tasks/${id}/complete`, { user: USER })).status).toBe(200);
+      await sleep(3_000); // the outbox forwards the completions to task-events
+      await stopApp('task-service', { signal: 'SIGKILL', what: 'app' });
+      const downAt = Date.now();
+      await startApp('recurring-service');
+      await eventually(async () => (opened() ? true : undefined), 120_000, 1_000);
+      trippedAfterMs = Date.now() - downAt;
+      await sleep(5_000);
+    } finally {
+      await startApp('task-service');
+      await startApp('recurring-service');
+      backAt = Date.now();
+    }
 
     const next = await eventually(async () => {
       const open = (await api('GET', '/api/tasks?status=open', { user: USER })).body.items as Array<{ seriesId: string }>;

@@ -4,7 +4,7 @@
 // `/webhook`, `GET /webhook` returns what arrived. Listens on loopback only.
 import { createServer, type Server } from 'node:http';
 import type { AppSpec, LaunchOptions, RunningApp } from '../../tools/launcher/processes.ts';
-import { startApp, stopProcess, waitReady } from '../../tools/launcher/processes.ts';
+import { startAppProcess, startDaprd, stopProcess, waitReady } from '../../tools/launcher/processes.ts';
 import { infra } from './platform.ts';
 
 export interface ControlDeps {
@@ -52,13 +52,16 @@ export function startControl(deps: ControlDeps, port: number): Promise<Server> {
         }
         return send(200, { stopped: what });
       }
-      // start: whatever is not running of the pair comes back with the same ports.
+      // start: only what is not running comes back (same ports); the survivor keeps its state, e.g.
+      // a daprd keeps its Kafka group membership and in-flight retries while its app restarts.
       const alive = (c: RunningApp['app']) => c.exitCode === null && c.signalCode === null;
       const spec: AppSpec = current.spec;
       if (!alive(current.app) || !alive(current.daprd)) {
-        if (alive(current.app)) await stopProcess(current.app);
-        if (alive(current.daprd)) await stopProcess(current.daprd);
-        const restarted = startApp(spec, deps.launch);
+        const restarted = {
+          ...current,
+          app: alive(current.app) ? current.app : startAppProcess(spec, deps.launch),
+          daprd: alive(current.daprd) ? current.daprd : startDaprd(spec, deps.launch),
+        };
         deps.running.set(key, restarted);
         await waitReady(restarted, { timeoutMs: 90_000, daprApiToken: deps.daprApiToken });
       }

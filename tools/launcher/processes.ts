@@ -105,24 +105,29 @@ export function daprdArgs(spec: AppSpec): string[] {
   ];
 }
 
-export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
+function logPaths(spec: AppSpec, options: LaunchOptions) {
   mkdirSync(options.logDir, { recursive: true });
   const name = spec.instance ? `${spec.appId}-${spec.instance}` : spec.appId;
-  const appLog = path.join(options.logDir, `${name}.app.log`);
-  const daprdLog = path.join(options.logDir, `${name}.daprd.log`);
-  const tokens = {
-    ...(options.daprApiToken ? { DAPR_API_TOKEN: options.daprApiToken } : {}),
-    ...(options.appApiToken ? { APP_API_TOKEN: options.appApiToken } : {}),
-  };
+  return { appLog: path.join(options.logDir, `${name}.app.log`), daprdLog: path.join(options.logDir, `${name}.daprd.log`) };
+}
 
+const tokensOf = (options: LaunchOptions) => ({
+  ...(options.daprApiToken ? { DAPR_API_TOKEN: options.daprApiToken } : {}),
+  ...(options.appApiToken ? { APP_API_TOKEN: options.appApiToken } : {}),
+});
+
+export function startDaprd(spec: AppSpec, options: LaunchOptions): ChildProcess {
   const daprd = spawn(options.daprdPath, daprdArgs(spec), {
     cwd: spec.cwd,
     // DAPR_HOST_IP: register 127.0.0.1 for invocation, so sidecars talk over loopback only.
-    env: { ...process.env, ...tokens, DAPR_HOST_IP: '127.0.0.1' },
+    env: { ...process.env, ...tokensOf(options), DAPR_HOST_IP: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  pipeTo(daprd, createWriteStream(daprdLog, { flags: 'a' }));
+  pipeTo(daprd, createWriteStream(logPaths(spec, options).daprdLog, { flags: 'a' }));
+  return daprd;
+}
 
+export function startAppProcess(spec: AppSpec, options: LaunchOptions): ChildProcess {
   const [bin, ...args] = spec.command;
   if (!bin) throw new Error(`${spec.appId}: empty command`);
   const app = spawn(bin, args, {
@@ -130,7 +135,7 @@ export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
     env: {
       ...process.env,
       ...spec.env,
-      ...tokens,
+      ...tokensOf(options),
       APP_ID: spec.appId,
       APP_PORT: String(spec.appPort),
       DAPR_HTTP_PORT: String(spec.daprHttpPort),
@@ -139,8 +144,13 @@ export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const echo = options.echoAppLogs;
-  pipeTo(app, createWriteStream(appLog, { flags: 'a' }), echo ? (line) => echo(spec.appId, line) : undefined);
-  return { spec, app, daprd, appLog, daprdLog };
+  pipeTo(app, createWriteStream(logPaths(spec, options).appLog, { flags: 'a' }), echo ? (line) => echo(spec.appId, line) : undefined);
+  return app;
+}
+
+/** The app and its daprd, side by side (as `dapr run` does). */
+export function startApp(spec: AppSpec, options: LaunchOptions): RunningApp {
+  return { spec, daprd: startDaprd(spec, options), app: startAppProcess(spec, options), ...logPaths(spec, options) };
 }
 
 async function answers(url: string, headers: Record<string, string> = {}): Promise<boolean> {

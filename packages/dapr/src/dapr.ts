@@ -33,11 +33,15 @@ export interface DaprAdapter {
   sidecar: Sidecar;
 }
 
-/** Routes the SDK's own log lines into our pino logger (the SDK would otherwise use console). */
+/**
+ * Routes the SDK's own log lines into our pino logger (the SDK would otherwise use console). Its
+ * "errors" are the failures it hands back to us (an etag conflict, a failed publish), which the adapter
+ * throws and the caller handles or logs; logging them as errors here too would only be noise.
+ */
 function sdkLogger(logger: Logger): LoggerService {
   const child = logger.child({ component: 'dapr-sdk' });
   return {
-    error: (msg, ...rest) => child.error({ rest }, String(msg)),
+    error: (msg, ...rest) => child.debug({ rest }, String(msg)),
     warn: (msg, ...rest) => child.warn({ rest }, String(msg)),
     info: (msg, ...rest) => child.info({ rest }, String(msg)),
     verbose: (msg, ...rest) => child.debug({ rest }, String(msg)),

@@ -1,2 +1,3 @@
 export * from './ports.ts';
 export * from './dapr.ts';
+export * from './cas.ts';

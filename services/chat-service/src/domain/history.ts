@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EtagMismatchError, type StateStore } from '@todo/dapr';
+import { updateWithEtag, type StateStore } from '@todo/dapr';
 
 export type ActionType = 'created' | 'listed' | 'completed' | 'deleted' | 'none';
 export interface ChatAction {
@@ -35,27 +35,12 @@ export class ChatHistory {
   }
 
   /**
-   * Appends with an etag compare-and-set loop: two messages from the same user in flight at once (two
-   * tabs) both re-read and retry on a conflict instead of one overwriting the other's turn.
+   * Appends with an etag compare-and-set (updateWithEtag): two messages from the same user in flight at
+   * once (two tabs) both re-read and retry on a conflict instead of one overwriting the other's turn.
    */
   async append(userId: string, items: Array<Omit<HistoryItem, 'id'>>): Promise<HistoryItem[]> {
-    const key = ChatHistory.key(userId);
     const added = items.map((item) => ({ id: this.newId(), ...item }));
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const current = await this.state.get<HistoryItem[]>(key);
-      const next = [...(current?.value ?? []), ...added].slice(-HISTORY_LIMIT);
-      try {
-        // The first message has no etag to compare with; first-write-wins keeps two firsts from colliding.
-        if (!current) {
-          if (await this.state.claim(key, next)) return added;
-          continue;
-        }
-        await this.state.save(key, next, { etag: current.etag });
-        return added;
-      } catch (err) {
-        if (!(err instanceof EtagMismatchError)) throw err;
-      }
-    }
-    throw new EtagMismatchError(key);
+    await updateWithEtag<HistoryItem[]>(this.state, ChatHistory.key(userId), (current = []) => [...current, ...added].slice(-HISTORY_LIMIT), { maxAttempts: MAX_ATTEMPTS });
+    return added;
   }
 }

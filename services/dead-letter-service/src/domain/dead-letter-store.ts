@@ -1,4 +1,4 @@
-import { EtagMismatchError, type StateStore } from '@todo/dapr';
+import { EtagMismatchError, updateWithEtag, type StateStore } from '@todo/dapr';
 import { firstSeen, seenAgain, type Arrival, type DeadLetter } from './dead-letter.ts';
 
 /** Bounds every etag loop: past this many lost races the caller fails and is retried later. */
@@ -58,32 +58,14 @@ export class DeadLetterStore {
     }
   }
 
-  /** Read-modify-write of one record with an etag loop; undefined when there is no such record. */
+  /** Read-modify-write of one record (compare-and-set); undefined when there is no such record. */
   async update(id: string, change: (current: DeadLetter) => DeadLetter): Promise<DeadLetter | undefined> {
-    const key = DeadLetterStore.key(id);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.state.get<DeadLetter>(key);
-      if (!current) return undefined;
-      const next = change(current.value);
-      if (await this.saveIfUnchanged(key, next, current.etag)) return next;
-      if (attempt >= MAX_ATTEMPTS) throw new EtagMismatchError(key);
-      await backOff(attempt);
-    }
+    return updateWithEtag<DeadLetter>(this.state, DeadLetterStore.key(id), (current) => (current ? change(current) : undefined), { maxAttempts: MAX_ATTEMPTS });
   }
 
-  /** Idempotent set-add with an etag loop, so two concurrent new dead letters never lose an id. */
+  /** Idempotent set-add (compare-and-set; the first write is a claim), so no concurrent id is lost. */
   private async addToIndex(id: string): Promise<void> {
-    const key = DeadLetterStore.indexKey;
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.state.get<string[]>(key);
-      if (current?.value.includes(id)) return;
-      // The very first write has no etag to compare against: claim it instead, so two first writers
-      // cannot both "win" and drop each other's id.
-      const done = current ? await this.saveIfUnchanged(key, [...current.value, id], current.etag) : await this.state.claim(key, [id]);
-      if (done) return;
-      if (attempt >= MAX_ATTEMPTS) throw new EtagMismatchError(key);
-      await backOff(attempt);
-    }
+    await updateWithEtag<string[]>(this.state, DeadLetterStore.indexKey, (ids = []) => (ids.includes(id) ? undefined : [...ids, id]), { maxAttempts: MAX_ATTEMPTS });
   }
 
   private async saveIfUnchanged(key: string, value: unknown, etag: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EVENT_TYPES, NotificationEvent, TOPICS, type Notification } from '@todo/contracts';
-import { EtagMismatchError, type EventBus, type OutputBinding, type StateStore } from '@todo/dapr';
+import { updateWithEtag as update, type EventBus, type OutputBinding, type StateStore } from '@todo/dapr';
 import { AppError, type Logger } from '@todo/service-kit';
 
 export interface NotificationDeps {
@@ -31,20 +31,6 @@ export const deliveriesKey = (id: string) => `deliveries:${id}`;
 
 /** Same source event → same notification id, so a redelivered event finds its notification. */
 export const notificationIdFor = (sourceEventId: string) => createHash('sha256').update(sourceEventId).digest('hex').slice(0, 24);
-
-async function update<T>(state: StateStore, key: string, change: (current: T | undefined) => T | undefined): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await state.get<T>(key);
-    const next = change(current?.value);
-    if (next === undefined) return;
-    try {
-      await state.save(key, next, current ? { etag: current.etag } : {});
-      return;
-    } catch (err) {
-      if (!(err instanceof EtagMismatchError) || attempt >= 20) throw err;
-    }
-  }
-}
 
 /**
  * Turns a source event into a notification, exactly once in effect: the notification record is written

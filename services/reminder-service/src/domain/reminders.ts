@@ -1,5 +1,5 @@
 import { EVENT_TYPES, ReminderEvent, TOPICS, type TaskEvent } from '@todo/contracts';
-import { EtagMismatchError, type EventBus, type StateStore } from '@todo/dapr';
+import { EtagMismatchError, updateWithEtag, type EventBus, type StateStore } from '@todo/dapr';
 import { TransientError, type Logger } from '@todo/service-kit';
 
 export type ReminderStatus = 'scheduled' | 'claimed' | 'sent' | 'cancelled';
@@ -40,17 +40,7 @@ export const nextMinute = (minute: string) => minuteOf(new Date(Date.parse(`${mi
 const eventId = (kind: string, taskId: string, remindAt: string) => `${kind}:${taskId}:${remindAt}`;
 
 async function appendToList(state: StateStore, key: string, value: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await state.get<string[]>(key);
-    const list = current?.value ?? [];
-    if (list.includes(value)) return;
-    try {
-      await state.save(key, [...list, value], current ? { etag: current.etag } : {});
-      return;
-    } catch (err) {
-      if (!(err instanceof EtagMismatchError) || attempt >= 20) throw err;
-    }
-  }
+  await updateWithEtag<string[]>(state, key, (list = []) => (list.includes(value) ? undefined : [...list, value]));
 }
 
 function reminderEvent(type: ReminderEvent['type'], r: Reminder, remindAt: string, correlationId: string, now: Date): ReminderEvent {

@@ -1,5 +1,4 @@
-import type { StateStore } from '@todo/dapr';
-import { EtagMismatchError } from '@todo/dapr';
+import { updateWithEtag, type StateStore } from '@todo/dapr';
 import { TaskEvent, type Task } from '@todo/contracts';
 
 export interface StoredTask {
@@ -74,19 +73,8 @@ export class TaskRepository {
     await this.updateIndex(userId, (ids) => (ids.includes(taskId) ? ids.filter((id) => id !== taskId) : undefined));
   }
 
-  /** Read-modify-write with an etag loop, so concurrent writers never lose each other's ids. */
+  /** Compare-and-set, so concurrent creates for one user never lose each other's ids. */
   private async updateIndex(userId: string, change: (ids: string[]) => string[] | undefined): Promise<void> {
-    const key = TaskRepository.userIndexKey(userId);
-    for (let attempt = 0; ; attempt++) {
-      const current = await this.state.get<string[]>(key);
-      const next = change(current?.value ?? []);
-      if (!next) return;
-      try {
-        await this.state.save(key, next, current ? { etag: current.etag } : {});
-        return;
-      } catch (err) {
-        if (!(err instanceof EtagMismatchError) || attempt >= 20) throw err;
-      }
-    }
+    await updateWithEtag<string[]>(this.state, TaskRepository.userIndexKey(userId), (ids) => change(ids ?? []));
   }
 }
