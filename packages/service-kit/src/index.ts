@@ -7,3 +7,4 @@ export * from './health.ts';
 export * from './subscription.ts';
 export * from './lifecycle.ts';
 export * from './faults.ts';
+export * from './bootstrap.ts';

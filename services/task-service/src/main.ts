@@ -1,20 +1,7 @@
-import { APP_IDS, COMPONENTS } from '@todo/contracts';
-import { createDaprAdapter } from '@todo/dapr';
-import { createLogger, loadConfig, serve } from '@todo/service-kit';
+import { APP_IDS } from '@todo/contracts';
+import { runService } from '@todo/service-kit';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
 
-const config = loadConfig(configSchema);
-const logger = createLogger(APP_IDS.taskService, config.LOG_LEVEL);
-if (!config.APP_API_TOKEN) logger.warn('APP_API_TOKEN is not set: calls are not checked to come from the sidecar');
-
-const dapr = createDaprAdapter({
-  httpPort: config.DAPR_HTTP_PORT,
-  apiToken: config.DAPR_API_TOKEN,
-  pubsubName: COMPONENTS.pubsub,
-  stateStoreName: COMPONENTS.stateStore,
-  secretStoreName: COMPONENTS.secretStore,
-  logger,
-});
-
-serve(buildApp({ logger, state: dapr.state, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }), config.APP_PORT, logger);
+runService(APP_IDS.taskService, configSchema, ({ config, logger, dapr }) =>
+  buildApp({ logger, state: dapr.state, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }));

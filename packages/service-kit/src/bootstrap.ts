@@ -1,0 +1,34 @@
+import type { Express } from 'express';
+import type { z } from 'zod';
+import { COMPONENTS, type AppId } from '@todo/contracts';
+import { createDaprAdapter, type DaprAdapter } from '@todo/dapr';
+import type { baseConfigSchema } from './config.ts';
+import { loadConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { serve } from './lifecycle.ts';
+
+export interface ServiceContext<C> {
+  config: C;
+  logger: Logger;
+  dapr: DaprAdapter;
+}
+
+/**
+ * What every service's main.ts does: read and check its config (exit 78 when wrong), make its logger,
+ * connect the one Dapr adapter to its sidecar with the platform's component names, build the app,
+ * listen, and stop cleanly on SIGTERM.
+ */
+export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>>(appId: AppId, schema: S, build: (ctx: ServiceContext<z.infer<S>>) => Express): void {
+  const config = loadConfig(schema);
+  const logger = createLogger(appId, config.LOG_LEVEL);
+  if (!config.APP_API_TOKEN) logger.warn('APP_API_TOKEN is not set: calls are not checked to come from the sidecar');
+  const dapr = createDaprAdapter({
+    httpPort: config.DAPR_HTTP_PORT,
+    apiToken: config.DAPR_API_TOKEN,
+    pubsubName: COMPONENTS.pubsub,
+    stateStoreName: COMPONENTS.stateStore,
+    secretStoreName: COMPONENTS.secretStore,
+    logger,
+  });
+  serve(build({ config, logger, dapr }), config.APP_PORT, logger);
+}
