@@ -33,36 +33,43 @@ describe('scenario 1: 4,000 task events through app, sidecar, broker and Redis c
     });
     const createdMs = Date.now() - started;
 
+    // Completions are paced over STREAM_MS so every fault below lands in the middle of the stream.
+    const STREAM_MS = 150_000;
     const faults: string[] = [];
+    const at = async (offsetMs: number) => sleep(Math.max(0, completeStarted + offsetMs - Date.now()));
+    const completeStarted = Date.now();
     const injectFaults = (async () => {
-      await sleep(4_000);
+      await at(10_000);
       await stopApp('notification-service', { signal: 'SIGKILL', what: 'app' });
-      faults.push(`${Date.now() - started} ms: kill -9 notification-service app`);
+      const mark = (what: string) => faults.push(`${Math.round((Date.now() - completeStarted) / 1000)} s into the stream: ${what}`);
+      mark('kill -9 notification-service app');
       await sleep(3_000);
       await startApp('notification-service');
-      await sleep(3_000);
+      mark('notification-service app back');
+      await at(40_000);
       await stopApp('notification-service', { signal: 'SIGKILL', what: 'daprd' });
-      faults.push(`${Date.now() - started} ms: kill -9 notification-service daprd`);
+      mark('kill -9 notification-service daprd');
       await sleep(3_000);
       await startApp('notification-service');
-      await sleep(3_000);
+      mark('notification-service daprd back');
+      await at(70_000);
       await stopApp('task-service', { signal: 'SIGKILL', what: 'daprd' });
-      faults.push(`${Date.now() - started} ms: kill -9 task-service daprd (outbox in flight)`);
+      mark('kill -9 task-service daprd (outbox in flight)');
       await sleep(3_000);
       await startApp('task-service');
-      await sleep(3_000);
+      mark('task-service daprd back');
+      await at(95_000);
       await restartInfra('kafka');
-      faults.push(`${Date.now() - started} ms: Kafka broker restarted`);
-      await sleep(3_000);
+      mark('Kafka broker restarted (stop + start, same data)');
+      await at(120_000);
       await restartInfra('redis');
-      faults.push(`${Date.now() - started} ms: Redis restarted`);
+      mark('Redis restarted (appendonly)');
     })();
 
-    const completeStarted = Date.now();
     let outcomes: number[];
     try {
       outcomes = await pool(tasks, 8, async (t, i) => {
-        if (i % 100 === 0) await sleep(50); // spread the stream over the fault window
+        await at((i * STREAM_MS) / tasks.length);
         return persist(() => api('POST', `/api/tasks/${t.id}/complete`, { user: t.user }), [200, 409], counters);
       });
       await injectFaults;

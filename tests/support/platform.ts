@@ -18,6 +18,8 @@ export interface TestInfra {
   kafkaPort: number;
   kafkaControllerPort: number;
   redisPort: number;
+  /** Redis with an append-only file, so a restart keeps the data (the fault suite restarts it). */
+  redisAppendOnly?: boolean;
 }
 
 export interface PlatformInfo {
@@ -40,6 +42,7 @@ export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
     KAFKA_PORT: String(infra.kafkaPort),
     KAFKA_CONTROLLER_PORT: String(infra.kafkaControllerPort),
     REDIS_PORT: String(infra.redisPort),
+    REDIS_APPENDONLY: infra.redisAppendOnly ? 'yes' : 'no',
   };
 }
 
@@ -153,8 +156,14 @@ export interface BootOptions extends PlatformOptions {
 /** Fresh infra on free ports + the platform; returns what tests need and the teardown. */
 export async function bootForTests(options: BootOptions) {
   const runDir = path.join(ROOT, '.run', options.name);
-  const test: TestInfra = { runDir, kafkaPort: await freePort(), kafkaControllerPort: await freePort(), redisPort: await freePort() };
-  const env = { ...infraEnv(test), ...(options.redisAppendOnly ? { REDIS_APPENDONLY: 'yes' } : {}) };
+  const test: TestInfra = {
+    runDir,
+    kafkaPort: await freePort(),
+    kafkaControllerPort: await freePort(),
+    redisPort: await freePort(),
+    redisAppendOnly: options.redisAppendOnly ?? false,
+  };
+  const env = infraEnv(test); // the control server restarts Redis/Kafka with this same env
   await infra('stop', env).catch(() => undefined); // a previous run killed hard may have left its broker
   rmSync(runDir, { recursive: true, force: true });
   const started = Date.now();
