@@ -37,11 +37,11 @@ stop_one() { # stop_one <name>: TERM, then KILL after 15 s
   rm -f "$PIDS/$name.pid"
 }
 
-topics() { # every topic in tools/kafka/topics.txt, plus "<topic>.dlq" for the app topics
-  local t
-  grep -vE '^\s*(#|$)' "$ROOT/tools/kafka/topics.txt" | while read -r t; do
-    echo "$t"
-    case "$t" in *outbox) ;; *) echo "$t.dlq" ;; esac
+topics() { # every topic in tools/kafka/topics.txt as name:partitions, plus "<topic>.dlq" for app topics
+  local t n
+  grep -vE '^\s*(#|$)' "$ROOT/tools/kafka/topics.txt" | while read -r t n; do
+    echo "$t:${n:-$KAFKA_PARTITIONS}"
+    case "$t" in *outbox) ;; *) echo "$t.dlq:$KAFKA_PARTITIONS" ;; esac
   done
 }
 
