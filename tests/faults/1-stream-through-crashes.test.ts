@@ -2,7 +2,7 @@
 // task-service's daprd (mid outbox), then Kafka restarts, then Redis restarts (appendonly). Afterwards every completion has exactly one
 // task-completed notification: 0 lost, 0 duplicated.
 import { describe, expect, it } from 'vitest';
-import { api, eventually, startApp, stopApp, restartInfra } from '../support/clients.ts';
+import { api, eventually, platform, restartInfra, stalledConsumerGroups, startApp, stopApp } from '../support/clients.ts';
 import { pool, recordFigures, sleep } from './figures.ts';
 
 const USERS = 50;
@@ -79,6 +79,20 @@ describe('scenario 1: 2,000 task events through app, sidecar, broker and Redis c
     }
     const completedMs = Date.now() - completeStarted;
 
+    // Known Dapr defect: after a Kafka broker restart a sidecar's Kafka subscriber can stop consuming
+    // without an error (components-contrib#4349). Nothing is lost — the messages and committed offsets
+    // stay in Kafka — but the group sits idle. Detect such groups (lag, no member) and apply the
+    // runbook remedy: restart those sidecars. The report records which groups needed it.
+    await sleep(20_000);
+    const stalled = await stalledConsumerGroups();
+    for (const group of stalled) {
+      for (const key of Object.keys(platform().apps).filter((k) => k === group || k.startsWith(`${group}#`))) {
+        await stopApp(key, { what: 'daprd' });
+        await startApp(key);
+      }
+    }
+    if (stalled.length) faults.push(`after the broker restart these consumer groups had lag and no member, and their sidecars were restarted: ${stalled.join(', ')}`);
+
     // Wait for the stream to drain: every task has its notification, or nothing moves for 60 s.
     const perTask = new Map<string, number>();
     const count = async () => {
@@ -116,6 +130,7 @@ describe('scenario 1: 2,000 task events through app, sidecar, broker and Redis c
       duplicated,
       'create phase (ms)': createdMs,
       'complete phase incl. faults (ms)': completedMs,
+      'consumer groups stalled after the broker restart (sidecar restarted)': stalled.length ? stalled.join(', ') : 'none',
     }, faults);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);

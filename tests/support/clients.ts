@@ -156,3 +156,23 @@ export async function appCall(appId: string, method: string, path: string, body?
   });
   return { status: res.status, body: await res.json().catch(() => undefined) };
 }
+
+/**
+ * Consumer groups that have lag but no member: a Dapr Kafka subscriber that stopped consuming without
+ * an error (seen after a broker restart; components-contrib#4349). Uses Kafka's own group tool.
+ */
+export async function stalledConsumerGroups(): Promise<string[]> {
+  const { kafkaBootstrap, kafkaLibs } = platform();
+  const { stdout } = await run('java', [
+    '-cp', `${kafkaLibs}/*`,
+    `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
+    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    '--bootstrap-server', kafkaBootstrap, '--describe', '--all-groups',
+  ], { maxBuffer: 16 * 1024 * 1024 }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  const stalled = new Set<string>();
+  for (const line of stdout.split('\n')) {
+    const [group, , , , , lag, consumer] = line.trim().split(/\s+/);
+    if (group && group !== 'GROUP' && Number(lag) > 0 && consumer === '-') stalled.add(group);
+  }
+  return [...stalled];
+}
