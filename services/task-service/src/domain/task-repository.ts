@@ -1,10 +1,13 @@
-import { updateWithEtag, type StateStore } from '@todo/dapr';
+import { EtagMismatchError, updateWithEtag, type StateStore } from '@todo/dapr';
 import { TaskEvent, type Task } from '@todo/contracts';
 
 export interface StoredTask {
   task: Task;
   etag: string;
 }
+
+/** A version claim older than this belongs to a writer that died before committing. */
+const STALE_CLAIM_MS = 30_000;
 
 const OUTBOX_PROJECTION = { 'outbox.projection': 'true', contentType: 'application/json' };
 
@@ -43,10 +46,33 @@ export class TaskRepository {
     });
   }
 
+  static transitionKey = (id: string, version: number) => `transition:${id}:v${version}`;
+
+  /**
+   * Only one writer may produce version N of a task. Why: Dapr's Redis "transaction" does not roll back
+   * — when the task's etag check fails, the transaction's other operations (the outbox marker) still
+   * apply, and the outbox then publishes the loser's event. Measured in the fault suite: two racing
+   * completions of one task produced two task.completed events. So writers first claim the version
+   * (first-write-wins); the loser re-reads instead of sending a transaction that would half-apply.
+   * A claim left by a writer that died before committing goes stale after STALE_CLAIM_MS and can be
+   * taken over (compare-and-set on the claim).
+   */
+  private async claimVersion(id: string, version: number): Promise<void> {
+    const key = TaskRepository.transitionKey(id, version);
+    if (await this.state.claim(key, { at: Date.now() })) return;
+    const existing = await this.state.get<{ at: number }>(key);
+    if (existing && Date.now() - existing.value.at > STALE_CLAIM_MS) {
+      await this.state.save(key, { at: Date.now() }, { etag: existing.etag }); // throws if someone else took it
+      return;
+    }
+    throw new EtagMismatchError(key);
+  }
+
   /** Saves the task and publishes the event atomically; with `etag` it is a compare-and-set. */
   async commit(task: Task, event: TaskEvent, etag?: string): Promise<void> {
     const key = TaskRepository.taskKey(task.id);
     TaskEvent.parse(event); // producers validate against the contract before anything is committed
+    if (etag) await this.claimVersion(task.id, task.version);
     await this.state.transact([
       { op: 'upsert', key, value: task, ...(etag ? { etag } : {}) },
       // Same key + outbox.projection: published instead of the task itself, never stored.
@@ -58,6 +84,7 @@ export class TaskRepository {
   async remove(task: Task, event: TaskEvent, etag: string, deletedAt: string): Promise<void> {
     const tombstone = TaskRepository.tombstoneKey(task.id);
     TaskEvent.parse(event);
+    await this.claimVersion(task.id, task.version + 1);
     await this.state.transact([
       { op: 'delete', key: TaskRepository.taskKey(task.id), etag },
       { op: 'upsert', key: tombstone, value: { taskId: task.id, userId: task.userId, deletedAt } },

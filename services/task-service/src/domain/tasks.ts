@@ -140,7 +140,8 @@ async function mutate(
     } catch (err) {
       if (!(err instanceof EtagMismatchError)) throw err;
       if (expectedVersion !== undefined) throw new AppError('version-mismatch', 412, 'task was changed concurrently');
-      if (attempt >= 5) throw new AppError('conflict', 409, 'task is being changed concurrently; try again');
+      if (attempt >= 10) throw new AppError('conflict', 409, 'task is being changed concurrently; try again');
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * attempt)); // let the winner commit
     }
   }
 }
