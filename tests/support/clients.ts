@@ -157,11 +157,7 @@ export async function appCall(appId: string, method: string, path: string, body?
   return { status: res.status, body: await res.json().catch(() => undefined) };
 }
 
-/**
- * Consumer groups that have lag but no member: a Dapr Kafka subscriber that stopped consuming without
- * an error (seen after a broker restart; components-contrib#4349). Uses Kafka's own group tool.
- */
-export async function stalledConsumerGroups(): Promise<string[]> {
+async function describeGroups(): Promise<Map<string, { group: string; offset: string; lag: number; member: string }>> {
   const { kafkaBootstrap, kafkaLibs } = platform();
   const { stdout } = await run('java', [
     '-cp', `${kafkaLibs}/*`,
@@ -169,10 +165,28 @@ export async function stalledConsumerGroups(): Promise<string[]> {
     'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
     '--bootstrap-server', kafkaBootstrap, '--describe', '--all-groups',
   ], { maxBuffer: 16 * 1024 * 1024 }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
-  const stalled = new Set<string>();
+  const rows = new Map<string, { group: string; offset: string; lag: number; member: string }>();
   for (const line of stdout.split('\n')) {
-    const [group, , , , , lag, consumer] = line.trim().split(/\s+/);
-    if (group && group !== 'GROUP' && Number(lag) > 0 && consumer === '-') stalled.add(group);
+    const [group, topic, partition, offset, , lag, member] = line.trim().split(/\s+/);
+    if (!group || group === 'GROUP' || !topic) continue;
+    rows.set(`${group} ${topic} ${partition}`, { group, offset: offset ?? '-', lag: Number(lag), member: member ?? '-' });
+  }
+  return rows;
+}
+
+/**
+ * Consumer groups where a partition has lag and makes no progress over `windowMs`: a Dapr Kafka
+ * subscriber that stopped consuming without an error, either the whole group (no member left) or single
+ * partitions of a live member — both seen after a broker restart (components-contrib#4349).
+ */
+export async function stalledConsumerGroups(windowMs = 15_000): Promise<string[]> {
+  const before = await describeGroups();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const after = await describeGroups();
+  const stalled = new Set<string>();
+  for (const [key, row] of after) {
+    if (!(row.lag > 0)) continue;
+    if (row.member === '-' || before.get(key)?.offset === row.offset) stalled.add(row.group);
   }
   return [...stalled];
 }
