@@ -13,29 +13,6 @@ KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-3}"
 REDIS_PORT="${REDIS_PORT:-16379}"
-PIDS="$RUN_DIR/pids"
-mkdir -p "$PIDS"
-
-alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
-
-spawn() { # spawn <name> <log> <cmd...>: detached (own session), so Ctrl-C in a terminal reaches only us
-  local name=$1 log=$2; shift 2
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
-}
-
-stop_one() { # stop_one <name>: TERM, then KILL after 15 s
-  local name=$1 pid i
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid=$(cat "$PIDS/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 75; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { info "$name did not stop in 15s; killing"; kill -KILL "$pid" 2>/dev/null || true; }
-    info "stopped $name (pid $pid)"
-  fi
-  rm -f "$PIDS/$name.pid"
-}
 
 topics() { # every topic in tools/kafka/topics.txt as name:partitions, plus "<topic>.dlq" for app topics
   local t n
@@ -88,11 +65,12 @@ PROPS
       format -t "$id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "kafka storage format failed"; }
   fi
   # -Xmx: without it the JVM sizes its heap at 1/4 of RAM.
+  local from=$(( $(wc -l <"$RUN_DIR/kafka.log" 2>/dev/null || echo 0) + 1 )) # the log is appended across restarts
   spawn kafka "$RUN_DIR/kafka.log" java -Xms256m -Xmx768m -XX:+UseG1GC \
     -Dlog4j.configuration="file:$ROOT/tools/kafka/log4j.properties" -cp "$cp" kafka.Kafka "$dir/server.properties"
   local i
   for ((i = 0; i < 600; i++)); do
-    grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" "$RUN_DIR/kafka.log" 2>/dev/null && break
+    tail -n +"$from" "$RUN_DIR/kafka.log" 2>/dev/null | grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" && break
     alive kafka || { tail -30 "$RUN_DIR/kafka.log" >&2; die "kafka exited during startup (log: $RUN_DIR/kafka.log)"; }
     sleep 0.1
   done

@@ -40,3 +40,31 @@ wait_port() { # wait_port <port> <seconds> <label>
   done
   die "$label did not open port $port within ${limit}s"
 }
+
+# Project processes: one pid file each under $RUN_DIR/pids, so `stop` leaves nothing behind.
+PIDS="$RUN_DIR/pids"
+mkdir -p "$PIDS"
+
+alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+spawn() { # spawn <name> <log> <cmd...>: detached (own session), so Ctrl-C in a terminal reaches only us
+  local name=$1 log=$2; shift 2
+  # Appended, not truncated: after a broker restart (fault tests) the previous run's log is the evidence.
+  echo "=== $(date -u +%FT%TZ) start $name" >>"$log"
+  setsid "$@" >>"$log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+}
+
+stop_one() { # stop_one <name>: TERM, then KILL after 15 s
+  local name=$1 pid i
+  [ -f "$PIDS/$name.pid" ] || return 0
+  pid=$(cat "$PIDS/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 75; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && { info "$name did not stop in 15s; killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
+    info "stopped $name (pid $pid)"
+  fi
+  rm -f "$PIDS/$name.pid"
+}
+

@@ -35,7 +35,7 @@ describe('POST /api/tasks through the real runtime', () => {
     const events = mine(await readTopic('task-events', { until: (r) => mine(r).length > 0 }));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ topic: 'task-events', pubsubname: 'pubsub', source: 'task-service' });
-    expect(events[0].data).toMatchObject({ type: 'task.created', version: 1, userId: 'carol', task: { id: taskId, title: 'Cross the broker' } });
+    expect(events[0].data).toMatchObject({ type: 'task.created', version: 2, userId: 'carol', task: { id: taskId, title: 'Cross the broker' } });
     expect(events[0].data.correlationId).toEqual(expect.any(String));
   });
 
