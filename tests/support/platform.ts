@@ -98,6 +98,7 @@ export async function startPlatform(infra: TestInfra, logDir: string, options: P
   }
   for (const spec of specs) {
     spec.env = { ...spec.env, ...options.env?.[spec.appId] };
+    if (process.env.DAPRD_LOG_LEVEL) spec.logLevel = process.env.DAPRD_LOG_LEVEL; // e.g. debug, to investigate a run
     spec.configFile = spec.configFile.replace(componentsRoot, components);
     spec.appPort = await freePort();
     spec.daprHttpPort = await freePort();
