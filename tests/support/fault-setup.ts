@@ -34,7 +34,7 @@ function writeReport() {
     '# Fault suite report',
     '',
     'Written by `make test-faults` (tests/faults/) from figures measured against the real runtime:',
-    'daprd 1.18.3 sidecars, Kafka 3.9 (KRaft, 3 partitions per topic), Redis 7 with appendonly.',
+    'daprd 1.18.3 sidecars, Kafka 3.9 (KRaft; 3 partitions per topic, 32 for the outbox staging topic), Redis 7 with appendonly.',
     `Last run: ${new Date().toISOString()}.`,
     '',
   ];
