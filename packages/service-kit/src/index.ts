@@ -8,3 +8,4 @@ export * from './subscription.ts';
 export * from './lifecycle.ts';
 export * from './faults.ts';
 export * from './bootstrap.ts';
+export * from './caller.ts';

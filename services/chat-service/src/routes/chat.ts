@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { SidecarError, type ServiceInvoker } from '@todo/dapr';
-import { AppError } from '@todo/service-kit';
+import { AppError, callerOf } from '@todo/service-kit';
 import { converse, type Clock } from '../domain/converse.ts';
 import type { ChatHistory } from '../domain/history.ts';
 import { TaskClient, type Actor } from '../domain/task-client.ts';
@@ -15,16 +15,7 @@ export interface ChatRouteDeps {
   clock: Clock;
 }
 
-/**
- * Called only through daprd (service invocation from the gateway). The gateway has authenticated the
- * user and passes the id in `x-user-id`; the app token check in front of this router keeps anyone
- * else from setting it.
- */
-function actorOf(req: Request): Actor {
-  const userId = req.get('x-user-id');
-  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
-  return { userId, correlationId: req.get('x-correlation-id') ?? req.requestId, traceparent: req.traceparent };
-}
+const actorOf = (req: Request): Actor => callerOf(req);
 
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();

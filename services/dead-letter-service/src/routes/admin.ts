@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
 import { EtagMismatchError, SidecarError } from '@todo/dapr';
-import { AppError } from '@todo/service-kit';
+import { AppError, callerOf } from '@todo/service-kit';
 import { DEAD_LETTER_STATUSES } from '../domain/dead-letter.ts';
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter, type DeadLetterDeps } from '../domain/dead-letters.ts';
 
@@ -11,15 +11,8 @@ const ListQuery = z.strictObject({
   status: z.enum([...DEAD_LETTER_STATUSES, 'all']).default('pending'),
 });
 
-/**
- * Called only through daprd from the gateway, which has already checked the admin role and passes the
- * caller in `x-user-id`; the app token check in front of this router keeps anyone else from setting it.
- */
-function actorOf(req: Request): string {
-  const userId = req.get('x-user-id');
-  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
-  return userId;
-}
+/** The gateway has already checked the admin role; the caller is kept for the audit trail. */
+const actorOf = (req: Request): string => callerOf(req).userId;
 
 /**
  * The state store being down is a 503, and losing every etag race on one record a 409: both say "try

@@ -1,13 +1,9 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { AppError } from '@todo/service-kit';
+import { callerOf } from '@todo/service-kit';
 import { deliveriesOf, feed, recent, type NotificationDeps } from '../domain/notifications.ts';
 
-function userOf(req: Request) {
-  const userId = req.get('x-user-id');
-  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
-  return userId;
-}
+const userOf = (req: Request) => callerOf(req).userId;
 
 const FeedQuery = z.strictObject({ after: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
 

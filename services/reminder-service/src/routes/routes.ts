@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { COMPONENTS, IncomingTaskEvent } from '@todo/contracts';
-import { subscriptionHandler } from '@todo/service-kit';
-import { actorOf } from './actor.ts';
+import { callerOf, subscriptionHandler } from '@todo/service-kit';
 import { applyTaskEvent, sendDueReminders, upcomingReminders, type ReminderDeps } from '../domain/reminders.ts';
 
 /** Delivery route named in components/common/subscriptions/reminder-task-events.yaml. */
@@ -28,7 +27,7 @@ export function reminderRoutes(deps: ReminderDeps): Router {
   });
 
   router.get('/reminders/upcoming', async (req, res) => {
-    res.json({ items: await upcomingReminders(deps, actorOf(req).userId) });
+    res.json({ items: await upcomingReminders(deps, callerOf(req).userId) });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CreateTaskRequest, ListTasksQuery, PatchTaskRequest } from '@todo/contracts';
-import { AppError } from '@todo/service-kit';
+import { AppError, callerOf } from '@todo/service-kit';
 import {
   completeTask,
   createOccurrence,
@@ -14,15 +14,7 @@ import {
   type TaskDeps,
 } from '../domain/tasks.ts';
 
-/**
- * Called only through daprd (service invocation). The gateway has authenticated the user and passes
- * the id in `x-user-id`; the app-token check in front of this router keeps anyone else from setting it.
- */
-export function actorOf(req: Request): Actor {
-  const userId = req.get('x-user-id');
-  if (!userId) throw new AppError('missing-user', 401, 'x-user-id header is required');
-  return { userId, correlationId: req.get('x-correlation-id') ?? req.requestId };
-}
+const actorOf = (req: Request): Actor => callerOf(req);
 
 /** `If-Match: 3` or `If-Match: "3"` (a quoted entity tag) → 3. */
 function expectedVersion(req: Request): number | undefined {
