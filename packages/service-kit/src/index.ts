@@ -9,3 +9,4 @@ export * from './lifecycle.ts';
 export * from './faults.ts';
 export * from './bootstrap.ts';
 export * from './caller.ts';
+export * from './service-app.ts';

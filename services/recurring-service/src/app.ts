@@ -1,20 +1,13 @@
 import type { Express } from 'express';
-import type { EventBus, ServiceInvoker, Sidecar } from '@todo/dapr';
-import { createServiceApp, finish, healthRoutes, type Logger } from '@todo/service-kit';
+import type { EventBus, ServiceInvoker } from '@todo/dapr';
+import { serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 
-export interface Deps {
-  logger: Logger;
+export interface Deps extends ServiceDeps {
   invoker: ServiceInvoker;
   events: EventBus;
-  sidecar: Sidecar;
-  appApiToken?: string | undefined;
-  clock?: { now(): Date };
 }
 
 export function buildApp(deps: Deps): Express {
-  const app = createServiceApp({ logger: deps.logger, appApiToken: deps.appApiToken });
-  app.use(healthRoutes(deps.sidecar));
-  app.use(subscriptionRoutes({ invoker: deps.invoker, events: deps.events, clock: deps.clock ?? { now: () => new Date() } }));
-  return finish(app, deps.logger);
+  return serviceApp(deps, subscriptionRoutes({ invoker: deps.invoker, events: deps.events, clock: deps.clock ?? systemClock }));
 }

@@ -6,9 +6,8 @@ import { matchByTitle } from './match.ts';
 import { ambiguousReply, createdReply, helpReply, listReply, notFoundReply } from './replies.ts';
 import type { Actor, TaskClient, TaskView } from './task-client.ts';
 
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '@todo/service-kit';
+export type { Clock };
 
 export interface ChatDeps {
   tasks: TaskClient;

@@ -3,9 +3,8 @@ import { AppError, notFound, type Logger } from '@todo/service-kit';
 import { isDeadLetterId, type Arrival, type DeadLetter, type DeadLetterStatus } from './dead-letter.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
 
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '@todo/service-kit';
+export type { Clock };
 
 export interface DeadLetterDeps {
   store: DeadLetterStore;

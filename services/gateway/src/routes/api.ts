@@ -1,3 +1,4 @@
+import type { Clock } from '@todo/service-kit';
 import { Router } from 'express';
 import { APP_IDS } from '@todo/contracts';
 import type { ServiceInvoker, Sidecar } from '@todo/dapr';
@@ -9,7 +10,7 @@ export interface ApiDeps {
   invoker: ServiceInvoker;
   sidecar: Sidecar;
   signingKey: KeyProvider;
-  clock?: { now(): Date };
+  clock?: Clock;
 }
 
 /** Every /api route is a service invocation through the gateway's sidecar; nothing is served locally. */

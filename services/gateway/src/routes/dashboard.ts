@@ -1,3 +1,4 @@
+import type { Clock } from '@todo/service-kit';
 import type { RequestHandler } from 'express';
 import { APP_IDS, type Notification, type Task } from '@todo/contracts';
 import type { ServiceInvoker } from '@todo/dapr';
@@ -16,7 +17,7 @@ interface UpcomingReminder {
  * GET /api/dashboard: asks task-, reminder- and notification-service in parallel. A part that fails or
  * times out is left out and its service named in `degraded` — a partial answer, not an error.
  */
-export function dashboard(invoker: ServiceInvoker, clock: { now(): Date }): RequestHandler {
+export function dashboard(invoker: ServiceInvoker, clock: Clock): RequestHandler {
   return async (req, res) => {
     const headers = downstreamHeaders(req);
     const ask = async <T>(appId: string, path: string): Promise<T> => {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { EVENT_TYPES, NotificationEvent, TOPICS, type Notification } from '@todo/contracts';
 import { updateWithEtag as update, type EventBus, type OutputBinding, type StateStore } from '@todo/dapr';
-import { AppError, type Logger } from '@todo/service-kit';
+import { AppError, type Logger , type Clock } from '@todo/service-kit';
 
 export interface NotificationDeps {
   state: StateStore;
   events: EventBus;
   bindings: OutputBinding;
-  clock: { now(): Date };
+  clock: Clock;
   /** Dapr output binding for the webhook channel; undefined = channel off. */
   webhookBinding?: string | undefined;
 }

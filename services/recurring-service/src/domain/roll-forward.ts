@@ -1,12 +1,12 @@
 import { APP_IDS, EVENT_TYPES, RecurringTaskCreated, TOPICS, type Task, type TaskCompleted } from '@todo/contracts';
 import { SidecarError, type EventBus, type ServiceInvoker } from '@todo/dapr';
-import { PoisonMessageError, TransientError, type Logger } from '@todo/service-kit';
+import { PoisonMessageError, TransientError, type Logger , type Clock } from '@todo/service-kit';
 import { nextOccurrence } from './next-occurrence.ts';
 
 export interface RollForwardDeps {
   invoker: ServiceInvoker;
   events: EventBus;
-  clock: { now(): Date };
+  clock: Clock;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, ReminderEvent, TOPICS, type TaskEvent } from '@todo/contracts';
 import { EtagMismatchError, updateWithEtag, type EventBus, type StateStore } from '@todo/dapr';
-import { TransientError, type Logger } from '@todo/service-kit';
+import { TransientError, type Logger , type Clock } from '@todo/service-kit';
 
 export type ReminderStatus = 'scheduled' | 'claimed' | 'sent' | 'cancelled';
 
@@ -22,7 +22,7 @@ export interface Reminder {
 export interface ReminderDeps {
   state: StateStore;
   events: EventBus;
-  clock: { now(): Date };
+  clock: Clock;
   /** Identifies this replica in claims (for logs and for telling our claims from others'). */
   instanceId: string;
 }

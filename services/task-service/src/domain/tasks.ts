@@ -11,9 +11,8 @@ import { EtagMismatchError } from '@todo/dapr';
 import { AppError, notFound } from '@todo/service-kit';
 import type { TaskRepository } from './task-repository.ts';
 
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '@todo/service-kit';
+export type { Clock };
 
 export interface TaskDeps {
   tasks: TaskRepository;
