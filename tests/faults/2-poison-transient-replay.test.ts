@@ -3,7 +3,7 @@
 // Scenario 3: replaying a dead letter after "fixing" the consumer has exactly one effect.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { api, appCall, eventually, platform, tokenFor } from '../support/clients.ts';
+import { api, appCall, eventually, publishTaskEventRaw, tokenFor } from '../support/clients.ts';
 import { recordFigures, sleep } from './figures.ts';
 
 const ROUTE = '/events/task-events';
@@ -24,14 +24,8 @@ function completedEvent(title: string) {
 }
 
 /** Publishes through task-service's sidecar with one partition key, so all land on one partition in order. */
-async function publish(event: object, partitionKey = 'one-partition') {
-  const { daprHttpPort } = platform().apps['task-service']!;
-  const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/publish/pubsub/task-events?metadata.partitionKey=${partitionKey}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'dapr-api-token': platform().secrets.daprApiToken },
-    body: JSON.stringify(event),
-  });
-  expect(res.status).toBe(204);
+async function publish(event: object) {
+  expect(await publishTaskEventRaw(event, { partitionKey: 'one-partition' })).toBe(204);
 }
 
 const attempts = async (eventId: string) => (((await appCall('notification-service', 'GET', '/_faults')).body as { attempts: Record<string, number> }).attempts[`${ROUTE} ${eventId}`] ?? 0);

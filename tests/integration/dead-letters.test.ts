@@ -1,18 +1,9 @@
 // The admin dead-letter API over the real *.dlq topics: a poison event is dead-lettered by daprd,
 // collected by dead-letter-service, listed, replayed and discarded through the gateway (admin only).
 import { describe, expect, it } from 'vitest';
-import { api, eventually, platform } from '../support/clients.ts';
+import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
 
-/** Publishes straight onto task-events through task-service's sidecar, bypassing validation on purpose. */
-async function publishRaw(event: object) {
-  const { daprHttpPort } = platform().apps['task-service']!;
-  const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/publish/pubsub/task-events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'dapr-api-token': platform().secrets.daprApiToken },
-    body: JSON.stringify(event),
-  });
-  expect(res.status).toBe(204);
-}
+const publishRaw = async (event: object) => expect(await publishTaskEventRaw(event)).toBe(204);
 
 describe('admin dead letters', () => {
   it('is admin-only: a user token gets 403, no token 401', async () => {

@@ -2,7 +2,7 @@
 // handled, not dead-lettered.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { api, eventually, platform } from '../support/clients.ts';
+import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
 
 describe('schema evolution: task.completed v1 → a v2 consumer', () => {
   it('notification-service turns a v1 task.completed into its notification', async () => {
@@ -13,13 +13,7 @@ describe('schema evolution: task.completed v1 → a v2 consumer', () => {
       task: { id: `legacy-${id}`, userId: 'legacy-user', title: 'From the old schema', description: null, priority: 'low', tags: [],
         dueAt: null, remindAt: null, status: 'completed', createdAt: now, updatedAt: now, completedAt: now, version: 2 },
     };
-    const { daprHttpPort } = platform().apps['task-service']!;
-    const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/publish/pubsub/task-events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'dapr-api-token': platform().secrets.daprApiToken },
-      body: JSON.stringify(v1),
-    });
-    expect(res.status).toBe(204);
+    expect(await publishTaskEventRaw(v1)).toBe(204);
     const items = await eventually(async () => {
       const feed = (await api('GET', '/api/notifications', { user: 'legacy-user' })).body.items as Array<{ taskId: string; kind: string; title: string }>;
       return feed.length ? feed : undefined;

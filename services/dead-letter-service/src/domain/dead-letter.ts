@@ -31,15 +31,7 @@ export interface DeadLetter {
 }
 
 /** What one delivery from daprd tells us, before it is merged into a stored DeadLetter. */
-export interface Arrival {
-  id: string;
-  originalTopic: string;
-  event: unknown;
-  cloudEventId: string | null;
-  eventId: string | null;
-  eventType: string | null;
-  reason: string | null;
-}
+export type Arrival = Pick<DeadLetter, 'id' | 'originalTopic' | 'event' | 'cloudEventId' | 'eventId' | 'eventType' | 'reason'>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmptyString = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
