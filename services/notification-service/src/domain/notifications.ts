@@ -89,9 +89,20 @@ async function deliver(deps: NotificationDeps, n: StoredNotification, correlatio
 
 const PAGE_SIZE = 50;
 
+/** The public shape (contracts' Notification) of stored notifications, in the order of `ids`. */
+async function load(deps: NotificationDeps, ids: string[]): Promise<Notification[]> {
+  const found = await deps.state.getMany<StoredNotification>(ids.map(notificationKey));
+  return ids.flatMap((id) => {
+    const n = found.get(notificationKey(id))?.value;
+    return n ? [{ id: n.id, kind: n.kind, taskId: n.taskId, title: n.title, message: n.message, createdAt: n.createdAt }] : [];
+  });
+}
+
+const feedIds = async (deps: NotificationDeps, userId: string) => (await deps.state.get<string[]>(feedKey(userId)))?.value ?? [];
+
 /** Oldest first; `after` is the id of the last notification the client has; `next` is the cursor to use next. */
 export async function feed(deps: NotificationDeps, userId: string, after: string | undefined, limit = PAGE_SIZE) {
-  const ids = (await deps.state.get<string[]>(feedKey(userId)))?.value ?? [];
+  const ids = await feedIds(deps, userId);
   let start = 0;
   if (after) {
     const at = ids.indexOf(after);
@@ -99,22 +110,12 @@ export async function feed(deps: NotificationDeps, userId: string, after: string
     start = at + 1;
   }
   const page = ids.slice(start, start + limit);
-  const found = await deps.state.getMany<StoredNotification>(page.map(notificationKey));
-  const items = page.flatMap((id) => {
-    const n = found.get(notificationKey(id))?.value;
-    return n ? [{ id: n.id, kind: n.kind, taskId: n.taskId, title: n.title, message: n.message, createdAt: n.createdAt }] : [];
-  });
-  return { items, next: page.at(-1) ?? after ?? null };
+  return { items: await load(deps, page), next: page.at(-1) ?? after ?? null };
 }
 
+/** Newest first, for the dashboard. */
 export async function recent(deps: NotificationDeps, userId: string, limit = 5) {
-  const ids = (await deps.state.get<string[]>(feedKey(userId)))?.value ?? [];
-  const page = ids.slice(-limit).reverse();
-  const found = await deps.state.getMany<StoredNotification>(page.map(notificationKey));
-  return page.flatMap((id) => {
-    const n = found.get(notificationKey(id))?.value;
-    return n ? [{ id: n.id, kind: n.kind, taskId: n.taskId, title: n.title, message: n.message, createdAt: n.createdAt }] : [];
-  });
+  return load(deps, (await feedIds(deps, userId)).slice(-limit).reverse());
 }
 
 export async function deliveriesOf(deps: NotificationDeps, userId: string, id: string) {
