@@ -11,7 +11,8 @@ source "$(dirname "$0")/lib/common.sh"
 DAPRD_VERSION=1.18.3
 BIN="$ROOT/.dapr/bin"
 # Keyed by the wrapper's content, so a change to tools/daprd-build rebuilds instead of reusing.
-RECIPE=$(cat "$ROOT"/tools/daprd-build/go.mod "$ROOT"/tools/daprd-build/main.go | sha256sum | cut -c1-12)
+RECIPE=$(cat "$ROOT"/tools/daprd-build/go.mod "$ROOT"/tools/daprd-build/main.go "$ROOT"/tools/daprd-build/patches/*.patch \
+  | sha256sum | cut -c1-12)
 CACHE_BIN="$CACHE_DIR/daprd-$DAPRD_VERSION-$RECIPE"
 mkdir -p "$BIN" "$CACHE_BIN"
 
@@ -37,6 +38,16 @@ if ! provide_daprd; then
   info "building daprd $DAPRD_VERSION from Go modules (first time only; ~8 min on 2 cores, progress below)"
   work="$CACHE_DIR/daprd-build"
   rm -rf "$work" && cp -r "$ROOT/tools/daprd-build" "$work"
+  # Bug fixes to dapr itself (tools/daprd-build/patches, explained in docs/dapr-build.md): the dapr
+  # module is copied out of the module cache, patched, and used through a local replace.
+  dapr_src=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json github.com/dapr/dapr \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dapr_src" ] || die "could not download github.com/dapr/dapr (see go mod download)"
+  cp -r "$dapr_src" "$work/dapr" && chmod -R u+w "$work/dapr"
+  for p in "$ROOT"/tools/daprd-build/patches/*.patch; do
+    (cd "$work/dapr" && git apply --verbose -p1 "$p") || die "patch $(basename "$p") does not apply to dapr $DAPRD_VERSION"
+  done
+  (cd "$work" && go mod edit -replace github.com/dapr/dapr=./dapr)
   ldflags="-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPRD_VERSION -X github.com/dapr/kit/logger.DaprVersion=$DAPRD_VERSION"
   # -tags stablecomponents: without a components tag daprd registers no components and panics at start.
   # -v prints each package as it compiles, which is the progress the heartbeat shows.
