@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run stop token test test-unit test-integration test-faults lint typecheck
+.PHONY: help setup run stop token test test-unit test-integration test-faults test-brokers lint typecheck
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -10,7 +10,7 @@ help: ## list targets
 setup: ## install/build everything needed (idempotent; first time ~10 min, then seconds)
 	@bash scripts/setup.sh
 
-run: ## run the platform: Kafka, Redis, every service with its daprd; gateway on :8080
+run: ## run the platform: broker (BROKER=kafka|redis|rabbitmq|mqtt), Redis, every service + daprd; gateway :8080
 	@bash scripts/run.sh
 
 stop: ## stop everything `make run` started
@@ -30,6 +30,9 @@ test-integration: setup ## integration tests only
 
 test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker; writes docs/fault-report.md
 	@npx vitest run --project faults
+
+test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
+	@bash scripts/test-brokers.sh
 
 lint: ## eslint + typescript
 	@npx eslint . && npx tsc -p tsconfig.json

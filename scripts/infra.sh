@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Starts / stops the infrastructure the platform needs on this machine, each process tracked by a pid
 # file under $RUN_DIR/pids so `stop` leaves nothing behind.
-#   infra.sh start | stop | status
+#   infra.sh start | stop | status | restart redis|broker | topics
+# `start` starts the state store's Redis and the pub/sub broker of the BROKER profile (default kafka;
+# redis, rabbitmq and mqtt come from scripts/brokers.sh); `stop` stops every one that is running.
 # Ports and the run dir come from the environment so tests can run beside `make run`:
-#   KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), REDIS_PORT (16379), RUN_DIR (.run)
+#   KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), REDIS_PORT (16379), RUN_DIR (.run), and the
+#   other brokers' ports (BROKER_REDIS_PORT, RABBITMQ_PORT, MQTT_PORT; see scripts/brokers.sh).
 #   REDIS_APPENDONLY=yes for tests that restart Redis and expect the data to survive.
 source "$(dirname "$0")/lib/common.sh"
 
@@ -84,27 +87,45 @@ PROPS
   printf '%s\n' "$out" | grep '^topics:' | sed 's/^/    /' >&2 || true
 }
 
+start_broker() {
+  case "$BROKER" in
+    kafka) start_kafka ;;
+    *) bash "$ROOT/scripts/brokers.sh" start "$BROKER" ;;
+  esac
+}
+
+stop_broker() {
+  case "$BROKER" in
+    kafka) stop_one kafka ;;
+    *) bash "$ROOT/scripts/brokers.sh" stop "$BROKER" ;;
+  esac
+}
+
 case "${1:-}" in
   start)
-    step "Infrastructure (run dir $RUN_DIR)"
+    step "Infrastructure: Redis state store + $BROKER broker (run dir $RUN_DIR)"
     start_redis
-    start_kafka
+    start_broker
     ;;
   stop)
     step "Stopping infrastructure"
     stop_one kafka
+    if alive redis-broker; then bash "$ROOT/scripts/brokers.sh" stop redis; fi
+    if alive rabbitmq || alive rabbitmq-epmd; then bash "$ROOT/scripts/brokers.sh" stop rabbitmq; fi
+    if alive mqtt; then bash "$ROOT/scripts/brokers.sh" stop mqtt; fi
     stop_one redis
     ;;
   restart) # restart one of them with its data (the fault suite's broker and Redis restarts)
     case "${2:-}" in
-      kafka) stop_one kafka; start_kafka ;;
+      broker | kafka) stop_broker; start_broker ;;
       redis) stop_one redis; start_redis ;;
-      *) die "usage: $0 restart kafka|redis" ;;
+      *) die "usage: $0 restart broker|redis" ;;
     esac
     ;;
   status)
     for n in redis kafka; do alive $n && echo "$n: running (pid $(cat "$PIDS/$n.pid"))" || echo "$n: stopped"; done
+    for b in redis rabbitmq mqtt; do bash "$ROOT/scripts/brokers.sh" status "$b" 2>/dev/null || true; done
     ;;
   topics) topics ;;
-  *) die "usage: $0 start|stop|restart <kafka|redis>|status|topics" ;;
+  *) die "usage: $0 start|stop|restart <broker|redis>|status|topics" ;;
 esac

@@ -10,9 +10,14 @@ cd "$ROOT"
 # Both tokens are per-checkout randoms from the run dir (never committed); daprd reads them from its env.
 node --import tsx -e "import('./tools/launcher/secrets.ts').then(m => m.ensureDevSecrets('$RUN_DIR'))"
 if command -v dapr >/dev/null 2>&1 && dapr version 2>/dev/null | grep -q 'CLI version: 1\.18'; then
-  info "using the dapr CLI: dapr run -f dapr.yaml"
+  info "using the dapr CLI: dapr run -f dapr.yaml (broker profile: $BROKER)"
   eval "$(node -e "const t=require('$RUN_DIR/dev-tokens.json');console.log('export DAPR_API_TOKEN='+t.daprApiToken+' APP_API_TOKEN='+t.appApiToken)")"
-  dapr run -f dapr.yaml
+  runfile=dapr.yaml
+  if [ "$BROKER" != kafka ]; then # the same file with the broker profile's folder instead of Kafka's
+    runfile=".dapr.$BROKER.yaml"
+    sed "s#\./components/kafka\$#./components/$BROKER#" dapr.yaml >"$runfile"
+  fi
+  dapr run -f "$runfile"
 else
   info "no dapr CLI 1.18 installed: the project launcher runs dapr.yaml"
   node --import tsx tools/launcher/main.ts

@@ -6,6 +6,11 @@ RUN_DIR="${RUN_DIR:-$ROOT/.run}"
 # Caches that outlive a clone, so a fresh checkout on a warm machine sets up in seconds.
 CACHE_DIR="${TODO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-platform}"
 mkdir -p "$RUN_DIR" "$CACHE_DIR"
+# The pub/sub broker profile (components/<broker>/): kafka (default), redis, rabbitmq or mqtt.
+BROKER="${BROKER:-kafka}"
+case "$BROKER" in kafka | redis | rabbitmq | mqtt) ;; *)
+  printf '\033[31merror:\033[0m BROKER=%s: use kafka, redis, rabbitmq or mqtt\n' "$BROKER" >&2; exit 1 ;;
+esac
 
 step() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 info() { printf '    %s\n' "$*" >&2; }

@@ -2,9 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/platform.ts';
 
+/** Where scenarios leave their figures (make test-brokers gives each broker profile its own). */
+export const FIGURES_DIR = process.env.FAULT_FIGURES_DIR ?? path.join(ROOT, '.run', 'fault-figures');
+
 /** Records one scenario's figures; the fault suite's teardown turns them into docs/fault-report.md. */
 export function recordFigures(file: string, title: string, figures: Record<string, unknown>, notes: string[] = []) {
-  const dir = path.join(ROOT, '.run', 'fault-figures');
+  const dir = FIGURES_DIR;
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${file}.json`), JSON.stringify({ title, figures, notes }, null, 2));
   process.stdout.write(`${title}: ${JSON.stringify(figures)}\n`);

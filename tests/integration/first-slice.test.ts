@@ -1,8 +1,8 @@
 // The first vertical slice, hop by hop, through real sidecars:
-// client → gateway → (daprd invoke) → task-service → Redis state + outbox → Kafka task-events
+// client → gateway → (daprd invoke) → task-service → Redis state + outbox → the broker's task-events
 // → (daprd delivery) → notification-service → its own state.
 import { describe, expect, it } from 'vitest';
-import { api, daprMetric, eventually, platform, readTopic, redisHash, webhookReceived } from '../support/clients.ts';
+import { api, canReadTopic, daprMetric, eventually, platform, readTopic, redisHash, webhookReceived } from '../support/clients.ts';
 
 describe('POST /api/tasks through the real runtime', () => {
   it('creates the task: 201, Location, and the task as the contract describes it', async () => {
@@ -28,7 +28,9 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(JSON.parse(index.data ?? '[]')).toContain(res.body.id);
   });
 
-  it('publishes task.created on Kafka, read back with Kafka\'s own console consumer', async () => {
+  // Kafka: its console consumer; Redis Streams: redis-cli XRANGE. RabbitMQ and MQTT keep nothing to read
+  // back; there the next test's delivery is the proof.
+  it.skipIf(!canReadTopic())('publishes task.created on the broker, read back with the broker\'s own tools', async () => {
     const res = await api('POST', '/api/tasks', { user: 'carol', body: { title: 'Cross the broker' } });
     const taskId: string = res.body.id;
     const mine = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value)).filter((ce) => ce.data?.task?.id === taskId);

@@ -45,47 +45,67 @@ export async function api<T = any>(
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
-export interface KafkaRecord {
+export interface TopicRecord {
   key: string | null;
   partition: number;
   value: string;
 }
 
 /**
- * Reads a topic from the beginning with Kafka's ConsoleConsumer (from the broker's own jars), until
- * `until` is satisfied or the timeout passes. Independent of Dapr: proof the message is on the broker.
+ * Brokers whose topics a test can read back without Dapr: Kafka (its console consumer) and Redis
+ * Streams (redis-cli XRANGE). RabbitMQ exchanges and MQTT topics keep nothing to read afterwards.
  */
-export async function readTopic(topic: string, options: { timeoutMs?: number; until?: (records: KafkaRecord[]) => boolean } = {}): Promise<KafkaRecord[]> {
-  const { kafkaBootstrap, kafkaLibs } = platform();
+export const canReadTopic = () => platform().broker === 'kafka' || platform().broker === 'redis';
+
+/**
+ * Reads a topic from the beginning with the broker's own tools, until `until` is satisfied or the
+ * timeout passes. Independent of Dapr: proof the message is on the broker.
+ */
+export async function readTopic(topic: string, options: { timeoutMs?: number; until?: (records: TopicRecord[]) => boolean } = {}): Promise<TopicRecord[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  let records: KafkaRecord[] = [];
+  const read = platform().broker === 'redis' ? readStream : platform().broker === 'kafka' ? readKafkaTopic : undefined;
+  if (!read) throw new Error(`no independent reader for ${platform().broker} topics (see canReadTopic)`);
+  let records: TopicRecord[] = [];
   while (Date.now() < deadline) {
-    const { stdout } = await run(
-      'java',
-      [
-        '-cp', `${kafkaLibs}/*`,
-        `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
-        'org.apache.kafka.tools.consumer.ConsoleConsumer',
-        '--bootstrap-server', kafkaBootstrap,
-        '--topic', topic,
-        '--from-beginning',
-        '--timeout-ms', '4000',
-        '--property', 'print.key=true',
-        '--property', 'print.partition=true',
-        '--property', 'key.separator=\t',
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' })); // exits non-zero on its timeout
-    records = stdout
-      .split('\n')
-      .filter((l) => l.startsWith('Partition:'))
-      .map((line) => {
-        const [partition, key, ...value] = line.split('\t');
-        return { partition: Number(partition?.replace('Partition:', '')), key: key === 'null' ? null : (key ?? null), value: value.join('\t') };
-      });
+    records = await read(topic);
     if (!options.until || options.until(records)) return records;
+    await new Promise((r) => setTimeout(r, 250));
   }
   return records;
+}
+
+/** A Redis stream as Dapr's pubsub.redis writes it: one entry per message, the event in field `data`. */
+async function readStream(topic: string): Promise<TopicRecord[]> {
+  const { stdout } = await run('redis-cli', ['-p', String(platform().brokerPort), '--raw', 'XRANGE', topic, '-', '+'], { maxBuffer: 64 * 1024 * 1024 });
+  const lines = stdout.split('\n');
+  return lines.flatMap((line, i) => (line === 'data' && lines[i + 1] ? [{ partition: 0, key: null, value: lines[i + 1]! }] : []));
+}
+
+async function readKafkaTopic(topic: string): Promise<TopicRecord[]> {
+  const { kafkaBootstrap, kafkaLibs } = platform();
+  const { stdout } = await run(
+    'java',
+    [
+      '-cp', `${kafkaLibs}/*`,
+      `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
+      'org.apache.kafka.tools.consumer.ConsoleConsumer',
+      '--bootstrap-server', kafkaBootstrap,
+      '--topic', topic,
+      '--from-beginning',
+      '--timeout-ms', '4000',
+      '--property', 'print.key=true',
+      '--property', 'print.partition=true',
+      '--property', 'key.separator=\t',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' })); // exits non-zero on its timeout
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('Partition:'))
+    .map((line) => {
+      const [partition, key, ...value] = line.split('\t');
+      return { partition: Number(partition?.replace('Partition:', '')), key: key === 'null' ? null : (key ?? null), value: value.join('\t') };
+    });
 }
 
 /** A Redis hash field as daprd's state.redis stores it (`data`, `version`). */
@@ -139,8 +159,8 @@ export async function webhookReceived(): Promise<Array<Record<string, unknown>>>
   return (await fetch(`${platform().controlUrl}/webhook`)).json() as Promise<Array<Record<string, unknown>>>;
 }
 
-/** Restarts Kafka or Redis in place (same data dir), waiting until it answers again. */
-export async function restartInfra(what: 'kafka' | 'redis') {
+/** Restarts the pub/sub broker or the state store's Redis in place (same data), waiting until it answers again. */
+export async function restartInfra(what: 'broker' | 'redis') {
   const res = await fetch(`${platform().controlUrl}/infra/${what}/restart`, { method: 'POST' });
   if (!res.ok) throw new Error(`restart ${what}: ${await res.text()}`);
 }

@@ -30,9 +30,9 @@ export function startControl(deps: ControlDeps, port: number): Promise<Server> {
         return send(200, { ok: true });
       }
       if (url.pathname === '/webhook' && req.method === 'GET') return send(200, received);
-      const infraMatch = /^\/infra\/(kafka|redis)\/restart$/.exec(url.pathname);
+      const infraMatch = /^\/infra\/(broker|redis)\/restart$/.exec(url.pathname);
       if (infraMatch && req.method === 'POST') {
-        await infra('restart', deps.infraEnv, infraMatch[1] as 'kafka' | 'redis');
+        await infra('restart', deps.infraEnv, infraMatch[1] as 'broker' | 'redis');
         return send(200, { restarted: infraMatch[1] });
       }
       const match = /^\/apps\/([^/]+)\/(stop|start)$/.exec(url.pathname);

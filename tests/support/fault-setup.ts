@@ -2,14 +2,15 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ROOT, bootForTests } from './platform.ts';
+import { FIGURES_DIR } from '../faults/figures.ts';
 
-export const FIGURES_DIR = path.join(ROOT, '.run', 'fault-figures');
 
 /**
  * The fault suite's platform: like the integration one, plus Redis with an append-only file (it is
  * restarted mid-test), three reminder-service replicas (each with its own cron timer), and the fault
  * hooks on in notification-service. At the end the figures each scenario recorded become
- * docs/fault-report.md.
+ * docs/fault-report.md, or FAULT_REPORT (make test-brokers: one report per broker profile).
+ * FAULT_REMINDER_REPLICAS overrides the replica count (MQTT has no consumer groups: one per app-id).
  */
 export default async function setup(project: TestProject) {
   rmSync(FIGURES_DIR, { recursive: true, force: true });
@@ -17,7 +18,7 @@ export default async function setup(project: TestProject) {
   const booted = await bootForTests({
     name: 'faults',
     redisAppendOnly: true,
-    extraReplicas: { 'reminder-service': 2 },
+    extraReplicas: { 'reminder-service': Number(process.env.FAULT_REMINDER_REPLICAS ?? 3) - 1 },
     env: { 'notification-service': { FAULT_INJECTION: 'on' } },
   });
   project.provide('platform', booted.info);
@@ -27,6 +28,13 @@ export default async function setup(project: TestProject) {
   };
 }
 
+const BROKER_LINE: Record<string, string> = {
+  kafka: 'Kafka 3.9 (KRaft; 3 partitions per topic, 32 for the outbox staging topic)',
+  redis: 'Redis Streams (a second redis-server with appendonly)',
+  rabbitmq: 'RabbitMQ (durable queues, persistent messages, publisher confirms)',
+  mqtt: 'Mosquitto MQTT (QoS 1, persistent sessions)',
+};
+
 function writeReport() {
   const files = readdirSync(FIGURES_DIR).filter((f) => f.endsWith('.json')).sort();
   if (files.length === 0) return;
@@ -34,7 +42,7 @@ function writeReport() {
     '# Fault suite report',
     '',
     'Written by `make test-faults` (tests/faults/) from figures measured against the real runtime:',
-    'daprd 1.18.3 sidecars, Kafka 3.9 (KRaft; 3 partitions per topic, 32 for the outbox staging topic), Redis 7 with appendonly.',
+    `daprd 1.18.3 sidecars, ${BROKER_LINE[process.env.BROKER ?? 'kafka']}, state in Redis 7 with appendonly.`,
     `Last run: ${new Date().toISOString()}.`,
     '',
   ];
@@ -45,6 +53,6 @@ function writeReport() {
     lines.push('', ...(notes ?? []).map((n) => `- ${n}`), '');
   }
   const report = lines.join('\n');
-  writeFileSync(path.join(ROOT, 'docs', 'fault-report.md'), report);
+  writeFileSync(process.env.FAULT_REPORT ?? path.join(ROOT, 'docs', 'fault-report.md'), report);
   process.stdout.write(`\n${report}\n`);
 }

@@ -9,21 +9,31 @@ import { readRunFile } from '../../tools/launcher/run-file.ts';
 import { freePort, startApp, stopApp, waitReady, type AppSpec, type LaunchOptions, type RunningApp } from '../../tools/launcher/processes.ts';
 import { startControl } from './control.ts';
 import { ensureDevSecrets, type DevSecrets } from '../../tools/launcher/secrets.ts';
+import { brokerResourcesPath, selectedBroker, type Broker } from '../../tools/launcher/broker.ts';
 
 const run = promisify(execFile);
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface TestInfra {
   runDir: string;
+  /** The pub/sub profile (BROKER, default kafka): components/<broker>/ and its broker process. */
+  broker: Broker;
   kafkaPort: number;
   kafkaControllerPort: number;
   redisPort: number;
+  /** The non-Kafka brokers' ports (only the selected one is started). */
+  brokerRedisPort: number;
+  rabbitmqPort: number;
+  mqttPort: number;
   /** Redis with an append-only file, so a restart keeps the data (the fault suite restarts it). */
   redisAppendOnly?: boolean;
 }
 
 export interface PlatformInfo {
   runDir: string;
+  broker: Broker;
+  /** Where the selected broker listens (Kafka bootstrap, Redis Streams, AMQP or MQTT port). */
+  brokerPort: number;
   logDir: string;
   kafkaBootstrap: string;
   kafkaLibs: string;
@@ -42,17 +52,21 @@ export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
     KAFKA_PORT: String(infra.kafkaPort),
     KAFKA_CONTROLLER_PORT: String(infra.kafkaControllerPort),
     REDIS_PORT: String(infra.redisPort),
+    BROKER: infra.broker,
+    BROKER_REDIS_PORT: String(infra.brokerRedisPort),
+    RABBITMQ_PORT: String(infra.rabbitmqPort),
+    MQTT_PORT: String(infra.mqttPort),
     REDIS_APPENDONLY: infra.redisAppendOnly ? 'yes' : 'no',
   };
 }
 
-export async function infra(command: 'start' | 'stop' | 'restart', env: NodeJS.ProcessEnv, what?: 'kafka' | 'redis'): Promise<void> {
+export async function infra(command: 'start' | 'stop' | 'restart', env: NodeJS.ProcessEnv, what?: 'broker' | 'redis'): Promise<void> {
   await run('bash', [path.join(ROOT, 'scripts/infra.sh'), command, ...(what ? [what] : [])], { env, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /**
  * The committed components point at the `make run` ports and run dir. For tests they are copied with
- * those three things swapped, so a test run never touches a running `make run`.
+ * the ports, the run dir and the webhook URL swapped, so a test run never touches a running `make run`.
  */
 export function renderComponents(infra: TestInfra, controlPort: number): string {
   const target = path.join(infra.runDir, 'components');
@@ -66,6 +80,9 @@ export function renderComponents(infra: TestInfra, controlPort: number): string 
         const text = readFileSync(file, 'utf8')
           .replaceAll('127.0.0.1:16379', `127.0.0.1:${infra.redisPort}`)
           .replaceAll('127.0.0.1:19092', `127.0.0.1:${infra.kafkaPort}`)
+          .replaceAll('127.0.0.1:16380', `127.0.0.1:${infra.brokerRedisPort}`)
+          .replaceAll('127.0.0.1:17672', `127.0.0.1:${infra.rabbitmqPort}`)
+          .replaceAll('127.0.0.1:11883', `127.0.0.1:${infra.mqttPort}`)
           .replaceAll('.run/', `${infra.runDir}/`)
           .replaceAll('http://127.0.0.1:18090/notifications', `http://127.0.0.1:${controlPort}/webhook`);
         writeFileSync(file, text);
@@ -89,7 +106,7 @@ export async function startPlatform(infra: TestInfra, logDir: string, options: P
   const components = renderComponents(infra, controlPort);
   const componentsRoot = path.join(ROOT, 'components');
   const specs = readRunFile(path.join(ROOT, 'dapr.yaml'), {
-    replaceResourcesPath: (p) => p.replace(/^\.\/components/, path.relative(ROOT, components)),
+    replaceResourcesPath: (p) => brokerResourcesPath(infra.broker, p).replace(/^\.\/components/, path.relative(ROOT, components)),
   });
   for (const [appId, count] of Object.entries(options.extraReplicas ?? {})) {
     const original = specs.find((s) => s.appId === appId);
@@ -132,6 +149,8 @@ export async function startPlatform(infra: TestInfra, logDir: string, options: P
     info: {
       controlUrl: `http://127.0.0.1:${controlPort}`,
       runDir: infra.runDir,
+      broker: infra.broker,
+      brokerPort: { kafka: infra.kafkaPort, redis: infra.brokerRedisPort, rabbitmq: infra.rabbitmqPort, mqtt: infra.mqttPort }[infra.broker],
       logDir,
       kafkaBootstrap: `127.0.0.1:${infra.kafkaPort}`,
       kafkaLibs: path.join(process.env.TODO_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/root', '.cache'), 'todo-platform'), 'kafka-3.9.1', 'libs'),
@@ -154,14 +173,39 @@ export interface BootOptions extends PlatformOptions {
   redisAppendOnly?: boolean;
 }
 
+/** RabbitMQ takes its AMQP port and the 12 after it (Erlang distribution, epmd, CLI tools). */
+async function freeRabbitmqPort(): Promise<number> {
+  for (let tries = 0; tries < 20; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    if (await portsFree(base, 13)) return base;
+  }
+  throw new Error('no 13 consecutive free ports for RabbitMQ');
+}
+
+async function portsFree(from: number, count: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  for (let port = from; port < from + count; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
 /** Fresh infra on free ports + the platform; returns what tests need and the teardown. */
 export async function bootForTests(options: BootOptions) {
   const runDir = path.join(ROOT, '.run', options.name);
   const test: TestInfra = {
     runDir,
+    broker: selectedBroker(),
     kafkaPort: await freePort(),
     kafkaControllerPort: await freePort(),
     redisPort: await freePort(),
+    brokerRedisPort: await freePort(),
+    rabbitmqPort: await freeRabbitmqPort(),
+    mqttPort: await freePort(),
     redisAppendOnly: options.redisAppendOnly ?? false,
   };
   const env = infraEnv(test); // the control server restarts Redis/Kafka with this same env

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readRunFile } from './run-file.ts';
 import { startApp, stopApp, waitReady, type RunningApp } from './processes.ts';
 import { ensureDevSecrets } from './secrets.ts';
+import { brokerResourcesPath, selectedBroker } from './broker.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const runDir = process.env.RUN_DIR ?? path.join(root, '.run');
@@ -30,7 +31,9 @@ mkdirSync(path.join(runDir, 'pids'), { recursive: true });
 const pidFile = path.join(runDir, 'pids', 'launcher.pid');
 writeFileSync(pidFile, String(process.pid));
 
-const specs = readRunFile(runFile);
+const broker = selectedBroker();
+const specs = readRunFile(runFile, { replaceResourcesPath: (p) => brokerResourcesPath(broker, p) });
+out(`broker profile: ${broker} (components/${broker})`);
 const daprdPath = path.join(root, '.dapr', 'bin', 'daprd');
 const running: RunningApp[] = specs.map((spec) =>
   startApp(spec, {
