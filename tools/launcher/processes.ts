@@ -22,6 +22,16 @@ export interface AppSpec {
   logLevel?: string;
   /** Distinguishes replicas of one app-id in log file names (`reminder-service-2.app.log`). */
   instance?: string;
+  /** daprd probes the app; while it is unhealthy daprd stops its subscriptions and input bindings. */
+  appHealthCheck?: AppHealthCheck;
+}
+
+export interface AppHealthCheck {
+  path: string;
+  intervalSeconds: number;
+  timeoutMs: number;
+  /** Consecutive failed probes before the app counts as unhealthy. */
+  threshold: number;
 }
 
 export interface LaunchOptions {
@@ -98,6 +108,15 @@ export function daprdArgs(spec: AppSpec): string[] {
     '--dapr-internal-grpc-port', String(spec.daprInternalGrpcPort),
     '--dapr-listen-addresses', '127.0.0.1',
     '--metrics-port', String(spec.metricsPort),
+    ...(spec.appHealthCheck
+      ? [
+          '--enable-app-health-check',
+          '--app-health-check-path', spec.appHealthCheck.path,
+          '--app-health-probe-interval', String(spec.appHealthCheck.intervalSeconds),
+          '--app-health-probe-timeout', String(spec.appHealthCheck.timeoutMs),
+          '--app-health-threshold', String(spec.appHealthCheck.threshold),
+        ]
+      : []),
     ...spec.resourcesPaths.flatMap((p) => ['--resources-path', p]),
     '--config', spec.configFile,
     '--log-as-json',

@@ -28,6 +28,12 @@ const RunFile = z.object({
         command: z.array(z.string()).min(1),
         env: z.record(z.string(), z.coerce.string()).default({}),
         resourcesPaths: z.array(z.string()).optional(),
+        // The dapr CLI's names for daprd's --enable-app-health-check / --app-health-* flags.
+        enableAppHealthCheck: z.boolean().default(false),
+        appHealthCheckPath: z.string().default('/healthz'),
+        appHealthProbeInterval: z.number().int().positive().default(5),
+        appHealthProbeTimeout: z.number().int().positive().default(500),
+        appHealthThreshold: z.number().int().positive().default(3),
       })
       .passthrough(),
   ),
@@ -52,5 +58,15 @@ export function readRunFile(file: string, options: { replaceResourcesPath?: (p: 
     configFile: abs(runFile.common.configFilePath),
     env: { ...runFile.common.env, ...app.env },
     logLevel: runFile.common.logLevel,
+    ...(app.enableAppHealthCheck
+      ? {
+          appHealthCheck: {
+            path: app.appHealthCheckPath,
+            intervalSeconds: app.appHealthProbeInterval,
+            timeoutMs: app.appHealthProbeTimeout,
+            threshold: app.appHealthThreshold,
+          },
+        }
+      : {}),
   }));
 }
