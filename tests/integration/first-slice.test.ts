@@ -2,7 +2,7 @@
 // client → gateway → (daprd invoke) → task-service → Redis state + outbox → the broker's task-events
 // → (daprd delivery) → notification-service → its own state.
 import { describe, expect, it } from 'vitest';
-import { api, canReadTopic, daprMetric, eventually, platform, readTopic, redisHash, webhookReceived } from '../support/clients.ts';
+import { api, canReadTopic, daprMetric, eventually, platform, readTopic, redisHash, redisTtl, webhookReceived } from '../support/clients.ts';
 
 describe('POST /api/tasks through the real runtime', () => {
   it('creates the task: 201, Location, and the task as the contract describes it', async () => {
@@ -26,6 +26,14 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(JSON.parse(stored.data ?? 'null')).toEqual(res.body);
     const index = await redisHash('task-service||user:bob:tasks');
     expect(JSON.parse(index.data ?? '[]')).toContain(res.body.id);
+  });
+
+  it('claims each task version under a key Redis expires after a day (ttlInSeconds)', async () => {
+    const { body: task } = await api('POST', '/api/tasks', { user: 'bob', body: { title: 'Claimed once' } });
+    expect((await api('POST', `/api/tasks/${task.id}/complete`, { user: 'bob' })).status).toBe(200);
+    const ttl = await redisTtl(`task-service||transition:${task.id}:v2`);
+    expect(ttl).toBeGreaterThan(86_000);
+    expect(ttl).toBeLessThanOrEqual(86_400);
   });
 
   // Kafka: its console consumer; Redis Streams: redis-cli XRANGE. RabbitMQ and MQTT keep nothing to read

@@ -117,6 +117,12 @@ export async function redisHash(key: string): Promise<Record<string, string>> {
   return hash;
 }
 
+/** Seconds until a state-store key expires (-1: no TTL, -2: no such key), as Redis reports it. */
+export async function redisTtl(key: string): Promise<number> {
+  const { stdout } = await run('redis-cli', ['-p', String(platform().redisPort), 'TTL', key]);
+  return Number(stdout.trim());
+}
+
 /** Polls until `probe` returns a value (not undefined) or the time is up. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;

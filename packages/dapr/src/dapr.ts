@@ -13,6 +13,7 @@ import {
   type StateOperation,
   type StateStore,
   type Versioned,
+  type WriteOptions,
 } from './ports.ts';
 
 export interface DaprAdapterOptions {
@@ -116,13 +117,13 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     },
     async save(key, value, saveOptions = {}) {
       const result = await client.state.save(stateStoreName, [
-        { key, value, ...(saveOptions.etag ? { etag: saveOptions.etag } : {}) },
+        { key, value, ...(saveOptions.etag ? { etag: saveOptions.etag } : {}), ...ttlMetadata(saveOptions) },
       ] as Parameters<typeof client.state.save>[1]);
       if (result.error) rethrow(result.error, `state save ${key}`, key);
     },
-    async claim(key, value) {
+    async claim(key, value, claimOptions = {}) {
       const result = await client.state.save(stateStoreName, [
-        { key, value, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } },
+        { key, value, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE }, ...ttlMetadata(claimOptions) },
       ] as Parameters<typeof client.state.save>[1]);
       if (!result.error) return true;
       // A first-write conflict and an outage both come back as errors (the Redis store reports the
@@ -204,4 +205,9 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
   };
 
   return { events, state, invoker, secrets, bindings, sidecar };
+}
+
+/** Dapr's per-item TTL: metadata `ttlInSeconds` (Redis sets it with EXPIRE in the same script). */
+function ttlMetadata(options: WriteOptions): { metadata?: Record<string, string> } {
+  return options.ttlSeconds ? { metadata: { ttlInSeconds: String(options.ttlSeconds) } } : {};
 }

@@ -11,10 +11,13 @@ import {
   type StateOperation,
   type StateStore,
   type Versioned,
+  type WriteOptions,
 } from './ports.ts';
 
 export class InMemoryStateStore implements StateStore {
   readonly entries = new Map<string, Versioned<unknown>>();
+  /** The TTL each key was last written with (the fake never expires anything; tests assert on this). */
+  readonly ttls = new Map<string, number>();
   private nextEtag = 1;
 
   async get<T>(key: string) {
@@ -30,14 +33,16 @@ export class InMemoryStateStore implements StateStore {
     return found;
   }
 
-  async save(key: string, value: unknown, options: { etag?: string } = {}) {
+  async save(key: string, value: unknown, options: WriteOptions & { etag?: string } = {}) {
     this.check(key, options.etag);
     this.entries.set(key, { value: structuredClone(value), etag: String(this.nextEtag++) });
+    if (options.ttlSeconds) this.ttls.set(key, options.ttlSeconds);
+    else this.ttls.delete(key);
   }
 
-  async claim(key: string, value: unknown) {
+  async claim(key: string, value: unknown, options: WriteOptions = {}) {
     if (this.entries.has(key)) return false;
-    await this.save(key, value);
+    await this.save(key, value, options);
     return true;
   }
 

@@ -19,17 +19,22 @@ export type StateOperation =
   | { op: 'upsert'; key: string; value: unknown; etag?: string; metadata?: Record<string, string> }
   | { op: 'delete'; key: string; etag?: string };
 
+/** `ttlSeconds`: the store deletes the key by itself after that long (Dapr's `ttlInSeconds`). */
+export interface WriteOptions {
+  ttlSeconds?: number;
+}
+
 export interface StateStore {
   get<T>(key: string): Promise<Versioned<T> | undefined>;
   getMany<T>(keys: string[]): Promise<Map<string, Versioned<T>>>;
   /** With `etag`, fails with EtagMismatchError unless the stored etag still matches (compare-and-set). */
-  save(key: string, value: unknown, options?: { etag?: string }): Promise<void>;
+  save(key: string, value: unknown, options?: WriteOptions & { etag?: string }): Promise<void>;
   delete(key: string, options?: { etag?: string }): Promise<void>;
   /**
    * Writes `value` only if `key` has never been written (first-write-wins). Returns false when it
    * already exists. The atomic primitive behind idempotent consumers and "claim once" across replicas.
    */
-  claim(key: string, value: unknown): Promise<boolean>;
+  claim(key: string, value: unknown, options?: WriteOptions): Promise<boolean>;
   /** All-or-nothing; on a store with an outbox configured, each upsert is also published. */
   transact(operations: StateOperation[]): Promise<void>;
 }

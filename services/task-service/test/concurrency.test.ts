@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryStateStore } from '@todo/dapr/fakes';
 import type { StateOperation } from '@todo/dapr';
-import { TaskRepository } from '../src/domain/task-repository.ts';
+import { TaskRepository, VERSION_CLAIM_TTL_SECONDS } from '../src/domain/task-repository.ts';
 import { completeTask, createTask, patchTask, type TaskDeps } from '../src/domain/tasks.ts';
 
 /** Records every transaction that would reach the outbox (each one publishes its projection). */
-function setup() {
-  const state = new InMemoryStateStore();
+function setup(state = new InMemoryStateStore()) {
   const published: unknown[] = [];
   const commit = state.transact.bind(state);
   state.transact = async (ops: StateOperation[]) => {
@@ -37,5 +36,16 @@ describe('racing writers on one task', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => patchTask(deps, actor, task.id, { title: `t${i}` })));
     const updates = published.filter((e) => (e as { type: string }).type === 'task.updated') as Array<{ task: { version: number } }>;
     expect(updates.map((u) => u.task.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+});
+
+describe('version claims', () => {
+  it('are written with a TTL, so they do not pile up in Redis', async () => {
+    const state = new InMemoryStateStore();
+    const { deps } = setup(state);
+    const task = await createTask(deps, actor, { title: 'x', priority: 'medium', tags: [] });
+    await completeTask(deps, actor, task.id);
+    expect(state.entries.has(TaskRepository.transitionKey(task.id, 2))).toBe(true);
+    expect(state.ttls.get(TaskRepository.transitionKey(task.id, 2))).toBe(VERSION_CLAIM_TTL_SECONDS);
   });
 });

@@ -8,6 +8,12 @@ export interface StoredTask {
 
 /** A version claim older than this belongs to a writer that died before committing. */
 const STALE_CLAIM_MS = 30_000;
+/**
+ * Redis drops a version claim after a day, so claims do not pile up forever. A claim only has to outlive
+ * the writers racing for that version, and each of them read the task moments before (a request is
+ * cut off by the gateway's 10 s invocation timeout), so a day is a wide margin.
+ */
+export const VERSION_CLAIM_TTL_SECONDS = 86_400;
 
 const OUTBOX_PROJECTION = { 'outbox.projection': 'true', contentType: 'application/json' };
 
@@ -59,10 +65,11 @@ export class TaskRepository {
    */
   private async claimVersion(id: string, version: number): Promise<void> {
     const key = TaskRepository.transitionKey(id, version);
-    if (await this.state.claim(key, { at: Date.now() })) return;
+    const ttlSeconds = VERSION_CLAIM_TTL_SECONDS;
+    if (await this.state.claim(key, { at: Date.now() }, { ttlSeconds })) return;
     const existing = await this.state.get<{ at: number }>(key);
     if (existing && Date.now() - existing.value.at > STALE_CLAIM_MS) {
-      await this.state.save(key, { at: Date.now() }, { etag: existing.etag }); // throws if someone else took it
+      await this.state.save(key, { at: Date.now() }, { etag: existing.etag, ttlSeconds }); // throws if someone else took it
       return;
     }
     throw new EtagMismatchError(key);
