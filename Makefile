@@ -29,7 +29,7 @@ test-integration: setup ## integration tests only
 	@npx vitest run --project integration
 
 test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker; writes docs/fault-report.md
-	@npx vitest run --project faults
+	@mkdir -p .run/test-results && npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=.run/test-results/faults.json
 
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh
