@@ -48,26 +48,22 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
     const at = async (offsetMs: number) => sleep(Math.max(0, completeStarted + (offsetMs * STREAM_MS) / 150_000 - Date.now()));
     const broker = platform().broker;
     const completeStarted = Date.now();
+    const mark = (what: string) => faults.push(`${Math.round((Date.now() - completeStarted) / 1000)} s into the stream: ${what}`);
+    /** kill -9 of one half of an app's pair, 3 s down, then started again (same ports). */
+    const crash = async (appId: string, what: 'app' | 'daprd', note = '') => {
+      await stopApp(appId, { signal: 'SIGKILL', what });
+      mark(`kill -9 ${appId} ${what}${note}`);
+      await sleep(3_000);
+      await startApp(appId);
+      mark(`${appId} ${what} back`);
+    };
     const injectFaults = (async () => {
       await at(10_000);
-      await stopApp('notification-service', { signal: 'SIGKILL', what: 'app' });
-      const mark = (what: string) => faults.push(`${Math.round((Date.now() - completeStarted) / 1000)} s into the stream: ${what}`);
-      mark('kill -9 notification-service app');
-      await sleep(3_000);
-      await startApp('notification-service');
-      mark('notification-service app back');
+      await crash('notification-service', 'app');
       await at(40_000);
-      await stopApp('notification-service', { signal: 'SIGKILL', what: 'daprd' });
-      mark('kill -9 notification-service daprd');
-      await sleep(3_000);
-      await startApp('notification-service');
-      mark('notification-service daprd back');
+      await crash('notification-service', 'daprd');
       await at(70_000);
-      await stopApp('task-service', { signal: 'SIGKILL', what: 'daprd' });
-      mark('kill -9 task-service daprd (outbox in flight)');
-      await sleep(3_000);
-      await startApp('task-service');
-      mark('task-service daprd back');
+      await crash('task-service', 'daprd', ' (outbox in flight)');
       await at(95_000);
       await restartInfra('broker');
       mark(`${broker} broker restarted (stop + start, same data)`);

@@ -28,12 +28,21 @@ function failures(report: VitestReport | undefined): string[] {
   return (report?.testResults ?? []).flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName));
 }
 
-/** Every figure the fault scenarios recorded for one broker, by the scenario's own labels. */
-function figures(broker: string): Record<string, unknown> {
-  const figuresDir = path.join(dir, `${broker}-figures`);
-  if (!existsSync(figuresDir)) return {};
-  return Object.assign({}, ...readdirSync(figuresDir).filter((f) => f.endsWith('.json')).map((f) => readJson<{ figures: Record<string, unknown> }>(path.join(figuresDir, f))?.figures ?? {}));
+interface Recorded {
+  figures: Record<string, unknown>;
+  notes?: string[];
 }
+
+function recorded(broker: string): Recorded[] {
+  const figuresDir = path.join(dir, `${broker}-figures`);
+  if (!existsSync(figuresDir)) return [];
+  return readdirSync(figuresDir).filter((f) => f.endsWith('.json')).sort().flatMap((f) => readJson<Recorded>(path.join(figuresDir, f)) ?? []);
+}
+
+/** Every figure the fault scenarios recorded for one broker, by the scenario's own labels. */
+const figures = (broker: string): Record<string, unknown> => Object.assign({}, ...recorded(broker).map((r) => r.figures));
+/** The stream scenario's timeline of faults (and any remedy it applied) for one broker. */
+const timeline = (broker: string): string[] => recorded(broker)[0]?.notes ?? [];
 
 const show = (v: unknown) => (v === undefined ? '–' : String(v));
 const rows = brokers.map((broker) => {
@@ -74,6 +83,8 @@ const lines = [
   '',
 ];
 for (const r of rows.filter((row) => row.failed.length)) lines.push(`Failed on ${r.broker}:`, ...r.failed.map((t) => `- ${t}`), '');
+lines.push('## The stream scenario, fault by fault', '');
+for (const broker of brokers) lines.push(`**${broker}**`, '', ...timeline(broker).map((n) => `- ${n}`), '');
 const markdown = lines.join('\n');
 writeFileSync(target, markdown);
 process.stdout.write(`\n${markdown}\n`);
