@@ -189,7 +189,14 @@ case "$cmd:$broker" in
   start:rabbitmq) step "RabbitMQ broker (run dir $RUN_DIR)"; start_rabbitmq ;;
   start:mqtt) step "MQTT broker (run dir $RUN_DIR)"; start_mqtt ;;
   stop:redis) step "Stopping the Redis Streams broker"; stop_one redis-broker ;;
-  stop:rabbitmq) step "Stopping RabbitMQ"; stop_one rabbitmq; stop_one rabbitmq-epmd ;;
+  stop:rabbitmq)
+    step "Stopping RabbitMQ"
+    stop_one rabbitmq
+    # The pid is the rabbitmq-server script's; the Erlang VM (beam.smp) it started can need a few more
+    # seconds to finish, and a restart must not find the old node still holding the port.
+    for ((i = 0; i < 75; i++)); do pgrep -f "todo-$RABBITMQ_PORT@localhost" >/dev/null || break; sleep 0.2; done
+    stop_one rabbitmq-epmd
+    ;;
   stop:mqtt) step "Stopping mosquitto"; stop_one mqtt ;;
   status:redis) status_line redis-broker "$BROKER_REDIS_PORT" ;;
   status:rabbitmq)
