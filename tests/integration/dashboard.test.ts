@@ -1,6 +1,6 @@
 // The dashboard answers partially, never with an error, when a service is down.
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, startApp, stopApp } from '../support/clients.ts';
+import { api, eventually, startApp, stopApp } from '../support/clients.ts';
 
 describe('GET /api/dashboard', () => {
   afterAll(async () => {
@@ -13,12 +13,18 @@ describe('GET /api/dashboard', () => {
     await api('POST', '/api/tasks', { user, body: { title: 'later', dueAt: '2031-01-01T00:00:00Z' } });
     const { body: done } = await api('POST', '/api/tasks', { user, body: { title: 'done' } });
     await api('POST', `/api/tasks/${done.id}/complete`, { user });
-    const res = await api('GET', '/api/dashboard', { user });
+    const remindAt = new Date(Date.now() + 3_600_000).toISOString();
+    const { body: remind } = await api('POST', '/api/tasks', { user, body: { title: 'remind me', remindAt } });
+    // The reminder and the notification arrive through task events, a moment after the API answered.
+    const res = await eventually(async () => {
+      const r = await api('GET', '/api/dashboard', { user });
+      return r.body.upcomingReminders?.length && r.body.recentNotifications?.length ? r : undefined;
+    });
     expect(res.status).toBe(200);
     expect(res.body.degraded).toEqual([]);
-    expect(res.body.tasks).toMatchObject({ open: 2, completed: 1, overdue: 1 });
-    expect(Array.isArray(res.body.upcomingReminders)).toBe(true);
-    expect(Array.isArray(res.body.recentNotifications)).toBe(true);
+    expect(res.body.tasks).toMatchObject({ open: 3, completed: 1, overdue: 1 });
+    expect(res.body.upcomingReminders).toEqual([{ taskId: remind.id, title: 'remind me', remindAt: new Date(remindAt).toISOString() }]);
+    expect(res.body.recentNotifications).toEqual([expect.objectContaining({ kind: 'task-completed', taskId: done.id })]);
   });
 
   it('with notification-service stopped answers 200 with degraded: ["notification-service"]', async () => {
@@ -26,7 +32,7 @@ describe('GET /api/dashboard', () => {
     const res = await api('GET', '/api/dashboard', { user: 'dana' });
     expect(res.status).toBe(200);
     expect(res.body.degraded).toEqual(['notification-service']);
-    expect(res.body.tasks.open).toBe(2);
+    expect(res.body.tasks.open).toBe(3);
     expect(res.body.recentNotifications).toBeNull();
   });
 });
