@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readRunFile } from '../../tools/launcher/run-file.ts';
-import { freePort, startApp, stopApp, waitReady, type AppSpec, type LaunchOptions, type RunningApp } from '../../tools/launcher/processes.ts';
+import { freePort, freePortRange, startApp, stopApp, waitReady, type AppSpec, type LaunchOptions, type RunningApp } from '../../tools/launcher/processes.ts';
 import { startControl } from './control.ts';
 import { ensureDevSecrets, type DevSecrets } from '../../tools/launcher/secrets.ts';
 import { brokerResourcesPath, selectedBroker, type Broker } from '../../tools/launcher/broker.ts';
@@ -173,27 +173,6 @@ export interface BootOptions extends PlatformOptions {
   redisAppendOnly?: boolean;
 }
 
-/** RabbitMQ takes its AMQP port and the 12 after it (Erlang distribution, epmd, CLI tools). */
-async function freeRabbitmqPort(): Promise<number> {
-  for (let tries = 0; tries < 20; tries++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if (await portsFree(base, 13)) return base;
-  }
-  throw new Error('no 13 consecutive free ports for RabbitMQ');
-}
-
-async function portsFree(from: number, count: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  for (let port = from; port < from + count; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (!free) return false;
-  }
-  return true;
-}
-
 /** Fresh infra on free ports + the platform; returns what tests need and the teardown. */
 export async function bootForTests(options: BootOptions) {
   const runDir = path.join(ROOT, '.run', options.name);
@@ -204,7 +183,7 @@ export async function bootForTests(options: BootOptions) {
     kafkaControllerPort: await freePort(),
     redisPort: await freePort(),
     brokerRedisPort: await freePort(),
-    rabbitmqPort: await freeRabbitmqPort(),
+    rabbitmqPort: await freePortRange(13), // AMQP + distribution, epmd and CLI ports (scripts/brokers.sh)
     mqttPort: await freePort(),
     redisAppendOnly: options.redisAppendOnly ?? false,
   };

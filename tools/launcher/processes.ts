@@ -69,6 +69,30 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/**
+ * The first of `count` consecutive free ports (RabbitMQ takes its AMQP port and the 12 after it for
+ * Erlang distribution, epmd and the CLI tools). Tried at random bases in 20000-39999.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let tries = 0; tries < 20; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) {
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
