@@ -81,24 +81,29 @@ async function readStream(topic: string): Promise<TopicRecord[]> {
   return lines.flatMap((line, i) => (line === 'data' && lines[i + 1] ? [{ partition: 0, key: null, value: lines[i + 1]! }] : []));
 }
 
-async function readKafkaTopic(topic: string): Promise<TopicRecord[]> {
+/**
+ * Runs one of Kafka's own command-line tools (from the broker's jars) against the test broker and
+ * returns its stdout. Some exit non-zero when they stop on a timeout; their output still counts.
+ */
+async function kafkaTool(mainClass: string, args: string[]): Promise<string> {
   const { kafkaBootstrap, kafkaLibs } = platform();
   const { stdout } = await run(
     'java',
-    [
-      '-cp', `${kafkaLibs}/*`,
-      `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
-      'org.apache.kafka.tools.consumer.ConsoleConsumer',
-      '--bootstrap-server', kafkaBootstrap,
-      '--topic', topic,
-      '--from-beginning',
-      '--timeout-ms', '4000',
-      '--property', 'print.key=true',
-      '--property', 'print.partition=true',
-      '--property', 'key.separator=\t',
-    ],
+    ['-cp', `${kafkaLibs}/*`, `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`, mainClass, '--bootstrap-server', kafkaBootstrap, ...args],
     { maxBuffer: 64 * 1024 * 1024 },
-  ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' })); // exits non-zero on its timeout
+  ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  return stdout;
+}
+
+async function readKafkaTopic(topic: string): Promise<TopicRecord[]> {
+  const stdout = await kafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+    '--topic', topic,
+    '--from-beginning',
+    '--timeout-ms', '4000',
+    '--property', 'print.key=true',
+    '--property', 'print.partition=true',
+    '--property', 'key.separator=\t',
+  ]);
   return stdout
     .split('\n')
     .filter((l) => l.startsWith('Partition:'))
@@ -184,13 +189,7 @@ export async function appCall(appId: string, method: string, path: string, body?
 }
 
 async function describeGroups(): Promise<Map<string, { group: string; offset: string; lag: number; member: string }>> {
-  const { kafkaBootstrap, kafkaLibs } = platform();
-  const { stdout } = await run('java', [
-    '-cp', `${kafkaLibs}/*`,
-    `-Dlog4j.configuration=file:${path.join(ROOT, 'tools/kafka/log4j.properties')}`,
-    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-    '--bootstrap-server', kafkaBootstrap, '--describe', '--all-groups',
-  ], { maxBuffer: 16 * 1024 * 1024 }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  const stdout = await kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--describe', '--all-groups']);
   const rows = new Map<string, { group: string; offset: string; lag: number; member: string }>();
   for (const line of stdout.split('\n')) {
     const [group, topic, partition, offset, , lag, member] = line.trim().split(/\s+/);
