@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ROOT, bootForTests } from './platform.ts';
 import { FIGURES_DIR } from '../faults/figures.ts';
+import { selectedBroker, type Broker } from '../../tools/launcher/broker.ts';
 
 
 /**
@@ -28,7 +29,7 @@ export default async function setup(project: TestProject) {
   };
 }
 
-const BROKER_LINE: Record<string, string> = {
+const BROKER_LINE: Record<Broker, string> = {
   kafka: 'Kafka 3.9 (KRaft; 3 partitions per topic, 32 for the outbox staging topic)',
   redis: 'Redis Streams (a second redis-server with appendonly)',
   rabbitmq: 'RabbitMQ (durable queues, persistent messages, publisher confirms)',
@@ -42,7 +43,7 @@ function writeReport() {
     '# Fault suite report',
     '',
     'Written by `make test-faults` (tests/faults/) from figures measured against the real runtime:',
-    `daprd 1.18.3 sidecars, ${BROKER_LINE[process.env.BROKER ?? 'kafka']}, state in Redis 7 with appendonly.`,
+    `daprd 1.18.3 sidecars, ${BROKER_LINE[selectedBroker()]}, state in Redis 7 with appendonly.`,
     `Last run: ${new Date().toISOString()}.`,
     '',
   ];
