@@ -17,7 +17,8 @@ stop: ## stop everything `make run` started
 	@bash scripts/stop.sh
 
 token: ## print a dev JWT: make token USER=alice [ADMIN=1]
-	@USER_ID="$(USER)" ADMIN="$(ADMIN)" node --import tsx tools/launcher/token.ts
+	@# USER only when given on the command line: make also sees the login USER from the environment.
+	@TOKEN_USER="$(if $(filter command line,$(origin USER)),$(USER))" ADMIN="$(ADMIN)" node --import tsx tools/launcher/token.ts
 
 test: ## setup + unit + integration tests against real sidecars, Kafka and Redis
 	@bash scripts/test.sh

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from './names.ts';
-import { Task } from './task.ts';
+import { Task, TaskV1 } from './task.ts';
 
 /**
  * Every event carries a stable id (the dedupe key for at-least-once consumers), the user it belongs to,
@@ -36,7 +36,6 @@ export const TaskEvent = z.discriminatedUnion('type', [TaskCreated, TaskUpdated,
 export type TaskEvent = z.infer<typeof TaskEvent>;
 
 /** v1: the task had no recurrence and no series; v1 `task.updated` had no `changed` list. */
-const TaskV1 = Task.omit({ recurrence: true, seriesId: true });
 export const TaskEventV1 = z.object({
   ...envelope,
   version: z.literal(1),

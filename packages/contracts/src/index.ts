@@ -2,3 +2,4 @@ export * from './names.ts';
 export * from './task.ts';
 export * from './events.ts';
 export * from './notification.ts';
+export * from './topics.ts';

@@ -42,3 +42,23 @@ export const EVENT_TYPES = {
   notificationFailed: 'notification.failed',
   recurringTaskCreated: 'recurring.task.created',
 } as const;
+
+/**
+ * The gateway's token policy defaults for development (`make token` mints tokens that satisfy them).
+ * Deployments set their own issuer and audience (gateway env JWT_ISSUER / JWT_AUDIENCE, chart values).
+ */
+export const DEV_TOKEN_POLICY = {
+  issuer: 'urn:todo-platform:dev',
+  audience: 'urn:todo-platform:api',
+  clockSkewSeconds: 30,
+} as const;
+
+/**
+ * Who a request or an event acts for, as every internal service sees it: the user the gateway
+ * authenticated, and the ids that tie one user action's logs, events and traces together.
+ */
+export interface Actor {
+  userId: string;
+  correlationId: string;
+  traceparent?: string | undefined;
+}

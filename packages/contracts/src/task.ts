@@ -3,6 +3,8 @@ import { z } from 'zod';
 export const PRIORITIES = ['low', 'medium', 'high'] as const;
 export const FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
 export const TASK_STATUSES = ['open', 'completed'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const tag = z.string().trim().min(1).max(30);
@@ -14,9 +16,10 @@ export const Recurrence = z.strictObject({
 });
 export type Recurrence = z.infer<typeof Recurrence>;
 
-const remindNotAfterDue = (t: { dueAt?: string | null; remindAt?: string | null }) =>
+/** The one place the rule is written: a reminder never comes after the task is due. */
+export const remindNotAfterDue = (t: { dueAt?: string | null | undefined; remindAt?: string | null | undefined }) =>
   !(t.dueAt && t.remindAt) || Date.parse(t.remindAt) <= Date.parse(t.dueAt);
-const remindNotAfterDueIssue = { message: 'remindAt must not be after dueAt', path: ['remindAt'] };
+export const remindNotAfterDueIssue = { message: 'remindAt must not be after dueAt', path: ['remindAt'] };
 
 /** Body of POST /api/tasks. Unknown fields are an error, not silently dropped. */
 export const CreateTaskRequest = z
@@ -50,6 +53,10 @@ export const ListTasksQuery = z.strictObject({
   status: z.enum(TASK_STATUSES).optional(),
   tag: tag.optional(),
   priority: z.enum(PRIORITIES).optional(),
+  /** Page size. */
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  /** `next` of the previous page. */
+  cursor: z.string().min(1).max(100).optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
@@ -73,4 +80,32 @@ export const Task = z.object({
 });
 export type Task = z.infer<typeof Task>;
 
-export { remindNotAfterDue };
+
+/** A page of the caller's tasks; `next` is the cursor of the following page, null on the last one. */
+export const TaskPage = z.object({ items: z.array(Task), next: z.string().nullable() });
+export type TaskPage = z.infer<typeof TaskPage>;
+
+export const UpcomingReminder = z.object({ taskId: z.string(), title: z.string(), remindAt: z.string() });
+export type UpcomingReminder = z.infer<typeof UpcomingReminder>;
+
+/**
+ * Counts over all of a user's tasks (dashboard). `dueToday`: open, due between now and the end of the
+ * UTC day. `upcomingReminders`: the next few reminders of open tasks, soonest first.
+ */
+export const TaskSummary = z.object({
+  open: z.number().int().min(0),
+  completed: z.number().int().min(0),
+  overdue: z.number().int().min(0),
+  dueToday: z.number().int().min(0),
+  upcomingReminders: z.array(UpcomingReminder),
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+/** A task as written before schema version 2 (no recurrence, no series). */
+export const TaskV1 = Task.omit({ recurrence: true, seriesId: true });
+
+/**
+ * A task as read from the store: the current shape as is, a version-1 record upcast (it was never
+ * recurring and in no series). Records are only ever rewritten in the current shape.
+ */
+export const StoredTask = z.union([Task, TaskV1.transform((t) => ({ ...t, recurrence: null, seriesId: null }))]);

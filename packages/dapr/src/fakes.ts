@@ -1,69 +1,120 @@
-// In-memory stand-ins for unit tests only. Integration tests use real sidecars.
+// In-memory stand-ins for unit tests only. Integration tests use real sidecars. Each one passes the same
+// contract suite as the Dapr adapter against a real daprd + Redis (test/contract/), so a unit test cannot
+// rely on behaviour the real thing does not have — in particular, transactions here do NOT roll back.
+import type { z } from 'zod';
+import { TOPIC_CONTRACTS, type Topic, type TopicEvent } from '@todo/contracts';
 import {
   EtagMismatchError,
+  InvalidEventError,
+  SidecarError,
+  StoredDataError,
   type EventBus,
   type InvokeRequest,
   type InvokeResponse,
+  type OutboxStateStore,
   type PublishOptions,
   type SecretReader,
   type ServiceInvoker,
   type Sidecar,
   type StateOperation,
-  type StateStore,
   type Versioned,
   type WriteOptions,
 } from './ports.ts';
 
-export class InMemoryStateStore implements StateStore {
+export class InMemoryStateStore implements OutboxStateStore {
+  /** The topic its outbox publishes to, as the component's `outboxPublishTopic` says. */
+  constructor(private readonly outboxTopic: Topic = 'task-events') {}
+
   readonly entries = new Map<string, Versioned<unknown>>();
   /** The TTL each key was last written with (the fake never expires anything; tests assert on this). */
   readonly ttls = new Map<string, number>();
+  /** Events the outbox published (commitWithEvent), in order. */
+  readonly outbox: Array<TopicEvent<Topic>> = [];
+  /** The next transact/commitWithEvent fails with this error before touching anything (a sidecar outage). */
+  failNextTransaction: Error | undefined;
   private nextEtag = 1;
 
-  async get<T>(key: string) {
-    return this.entries.get(key) as Versioned<T> | undefined;
+  async get<T>(key: string, schema: z.ZodType<T>) {
+    const entry = this.entries.get(key);
+    return entry ? { value: parseStored(key, entry.value, schema), etag: entry.etag } : undefined;
   }
 
-  async getMany<T>(keys: string[]) {
+  async getMany<T>(keys: string[], schema: z.ZodType<T>) {
     const found = new Map<string, Versioned<T>>();
-    for (const key of keys) {
-      const entry = this.entries.get(key);
-      if (entry) found.set(key, entry as Versioned<T>);
+    for (const key of new Set(keys)) {
+      const entry = await this.get(key, schema);
+      if (entry) found.set(key, entry);
     }
     return found;
   }
 
   async save(key: string, value: unknown, options: WriteOptions & { etag?: string } = {}) {
     this.check(key, options.etag);
-    this.entries.set(key, { value: structuredClone(value), etag: String(this.nextEtag++) });
-    if (options.ttlSeconds) this.ttls.set(key, options.ttlSeconds);
-    else this.ttls.delete(key);
+    this.write(key, value, options.ttlSeconds);
   }
 
   async claim(key: string, value: unknown, options: WriteOptions = {}) {
     if (this.entries.has(key)) return false;
-    await this.save(key, value, options);
+    this.write(key, value, options.ttlSeconds);
     return true;
   }
 
   async delete(key: string, options: { etag?: string } = {}) {
     this.check(key, options.etag);
     this.entries.delete(key);
+    this.ttls.delete(key);
   }
 
+  /** As Dapr's Redis store: every operation whose etag matches applies; a mismatch is reported afterwards. */
   async transact(operations: StateOperation[]) {
-    for (const op of operations) this.check(op.key, op.etag);
+    const failure = this.failNextTransaction;
+    this.failNextTransaction = undefined;
+    if (failure) throw failure;
+    const conflicts: string[] = [];
     for (const op of operations) {
-      if (op.op === 'delete') this.entries.delete(op.key);
-      else if (op.metadata?.['outbox.projection'] !== 'true') {
-        this.entries.set(op.key, { value: structuredClone(op.value), etag: String(this.nextEtag++) });
+      try {
+        if (op.op === 'delete') await this.delete(op.key, op.etag !== undefined ? { etag: op.etag } : {});
+        else await this.save(op.key, op.value, { ...(op.etag !== undefined ? { etag: op.etag } : {}), ...(op.ttlSeconds ? { ttlSeconds: op.ttlSeconds } : {}) });
+      } catch (err) {
+        if (!(err instanceof EtagMismatchError)) throw err;
+        conflicts.push(op.key);
       }
     }
+    if (conflicts.length) throw new EtagMismatchError(conflicts.join(','));
+  }
+
+  /**
+   * The outbox marker is one more operation without an etag, so — exactly as with daprd on Redis — the
+   * event is published whenever the transaction ran, even if another operation's etag check failed.
+   */
+  async commitWithEvent(operations: StateOperation[], projectionKey: string, event: TopicEvent<Topic>) {
+    if (!operations.some((o) => o.op === 'upsert' && o.key === projectionKey)) throw new Error(`projection key ${projectionKey} is not upserted`);
+    if (!TOPIC_CONTRACTS[this.outboxTopic].publishes.safeParse(event).success) throw new InvalidEventError(this.outboxTopic);
+    try {
+      await this.transact(operations);
+    } catch (err) {
+      if (err instanceof EtagMismatchError) this.outbox.push(structuredClone(event));
+      throw err;
+    }
+    this.outbox.push(structuredClone(event));
+  }
+
+  private write(key: string, value: unknown, ttlSeconds: number | undefined) {
+    // Stored as JSON text, as Redis would: what a reader gets back is a copy, with JSON's types.
+    this.entries.set(key, { value: JSON.parse(JSON.stringify(value)) as unknown, etag: String(this.nextEtag++) });
+    if (ttlSeconds) this.ttls.set(key, ttlSeconds);
+    else this.ttls.delete(key);
   }
 
   private check(key: string, etag: string | undefined) {
     if (etag !== undefined && this.entries.get(key)?.etag !== etag) throw new EtagMismatchError(key);
   }
+}
+
+function parseStored<T>(key: string, value: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StoredDataError(key, { cause: parsed.error });
+  return parsed.data;
 }
 
 export interface PublishedEvent {
@@ -72,11 +123,22 @@ export interface PublishedEvent {
   options: PublishOptions;
 }
 
+/** Validates like the adapter does, then records. */
 export class RecordingEventBus implements EventBus {
   readonly published: PublishedEvent[] = [];
   failNext: Error | undefined;
 
-  async publish(topic: string, event: object, options: PublishOptions = {}) {
+  async publish<T extends Topic>(topic: T, event: TopicEvent<T>, options: PublishOptions = {}) {
+    if (!TOPIC_CONTRACTS[topic].publishes.safeParse(event).success) throw new InvalidEventError(topic);
+    this.record(topic, event, options);
+  }
+
+  async republish(topic: Topic, data: unknown) {
+    if (!TOPIC_CONTRACTS[topic].accepts.safeParse(data).success) throw new InvalidEventError(topic);
+    this.record(topic, data as object, {});
+  }
+
+  private record(topic: string, event: object, options: PublishOptions) {
     if (this.failNext) {
       const err = this.failNext;
       this.failNext = undefined;
@@ -88,7 +150,10 @@ export class RecordingEventBus implements EventBus {
 
 type Route = (request: InvokeRequest) => InvokeResponse | Promise<InvokeResponse>;
 
-/** Answers invocations from per-app handlers; an app with no handler behaves like a stopped service. */
+/**
+ * Answers invocations from per-app handlers. An app with no handler behaves like a stopped app behind
+ * the adapter: SidecarError (daprd answers 500 ERR_DIRECT_INVOKE, which the adapter turns into that).
+ */
 export class FakeInvoker implements ServiceInvoker {
   readonly calls: Array<{ appId: string; request: InvokeRequest }> = [];
   private readonly routes = new Map<string, Route>();
@@ -101,9 +166,7 @@ export class FakeInvoker implements ServiceInvoker {
   async invoke(appId: string, request: InvokeRequest): Promise<InvokeResponse> {
     this.calls.push({ appId, request });
     const route = this.routes.get(appId);
-    if (!route) {
-      return { status: 500, headers: new Headers({ 'content-type': 'application/json' }), body: { errorCode: 'ERR_DIRECT_INVOKE' } };
-    }
+    if (!route) throw new SidecarError(`invoke ${appId}: app is not running`, { status: 500 });
     return route(request);
   }
 }

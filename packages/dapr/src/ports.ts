@@ -1,5 +1,8 @@
 // The ports services depend on. Domain code sees only these; the Dapr sidecar (dapr.ts) and the
-// in-memory fakes for unit tests (fakes.ts) implement them.
+// in-memory fakes for unit tests (fakes.ts) implement them, and one contract suite
+// (test/contract/*.ts) holds both to the same behaviour.
+import type { z } from 'zod';
+import type { Topic, TopicEvent } from '@todo/contracts';
 
 export interface PublishOptions {
   /** Kafka message key: events with the same key keep their order (one partition). */
@@ -7,7 +10,16 @@ export interface PublishOptions {
 }
 
 export interface EventBus {
-  publish(topic: string, event: object, options?: PublishOptions): Promise<void>;
+  /**
+   * Publishes a contract event. The adapter validates it against the topic's schema once, before it
+   * leaves the process: an invalid event is a bug of ours (InvalidEventError), never a message on the wire.
+   */
+  publish<T extends Topic>(topic: T, event: TopicEvent<T>, options?: PublishOptions): Promise<void>;
+  /**
+   * Republishes data that came back from a dead-letter topic, unchanged. Validated against what the
+   * topic's consumers accept (older schema versions included).
+   */
+  republish(topic: Topic, data: unknown): Promise<void>;
 }
 
 export interface Versioned<T> {
@@ -16,7 +28,7 @@ export interface Versioned<T> {
 }
 
 export type StateOperation =
-  | { op: 'upsert'; key: string; value: unknown; etag?: string; metadata?: Record<string, string> }
+  | { op: 'upsert'; key: string; value: unknown; etag?: string; ttlSeconds?: number }
   | { op: 'delete'; key: string; etag?: string };
 
 /** `ttlSeconds`: the store deletes the key by itself after that long (Dapr's `ttlInSeconds`). */
@@ -24,9 +36,14 @@ export interface WriteOptions {
   ttlSeconds?: number;
 }
 
+/**
+ * Reads are parsed with the caller's schema at the adapter: what comes back from the network is checked,
+ * never cast. A stored value that does not match is a StoredDataError (a bug or a migration to write),
+ * a schema with a transform upcasts older stored versions on read.
+ */
 export interface StateStore {
-  get<T>(key: string): Promise<Versioned<T> | undefined>;
-  getMany<T>(keys: string[]): Promise<Map<string, Versioned<T>>>;
+  get<T>(key: string, schema: z.ZodType<T>): Promise<Versioned<T> | undefined>;
+  getMany<T>(keys: string[], schema: z.ZodType<T>): Promise<Map<string, Versioned<T>>>;
   /** With `etag`, fails with EtagMismatchError unless the stored etag still matches (compare-and-set). */
   save(key: string, value: unknown, options?: WriteOptions & { etag?: string }): Promise<void>;
   delete(key: string, options?: { etag?: string }): Promise<void>;
@@ -35,8 +52,22 @@ export interface StateStore {
    * already exists. The atomic primitive behind idempotent consumers and "claim once" across replicas.
    */
   claim(key: string, value: unknown, options?: WriteOptions): Promise<boolean>;
-  /** All-or-nothing; on a store with an outbox configured, each upsert is also published. */
+  /**
+   * Several operations in one request. NOT all-or-nothing, like Dapr's Redis store (MULTI/EXEC without
+   * rollback): an operation whose etag check fails is skipped and reported (EtagMismatchError), the
+   * others still apply. Callers make sure such a conflict cannot happen (e.g. by claiming first).
+   */
   transact(operations: StateOperation[]): Promise<void>;
+}
+
+/**
+ * A state store with Dapr's transactional outbox: `commitWithEvent` writes the operations and publishes
+ * `event` (checked against the outbox topic's schema) once the transaction commits. The event travels
+ * as the projection of `projectionKey`, one of the upserted keys. Same partial-apply caveat as transact:
+ * the outbox marker has no etag, so the event goes out even when another operation's etag check failed.
+ */
+export interface OutboxStateStore extends StateStore {
+  commitWithEvent(operations: StateOperation[], projectionKey: string, event: TopicEvent<Topic>): Promise<void>;
 }
 
 export interface InvokeRequest {
@@ -45,6 +76,10 @@ export interface InvokeRequest {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Cancels the call (e.g. the caller no longer needs the answer). */
+  signal?: AbortSignal;
+  /** Overrides the adapter's invocation timeout (DependencyTimeoutError when it passes). */
+  timeoutMs?: number;
 }
 
 export interface InvokeResponse {
@@ -55,6 +90,11 @@ export interface InvokeResponse {
 }
 
 export interface ServiceInvoker {
+  /**
+   * Calls an app through the sidecar and returns whatever it answered (any status). Throws
+   * SidecarError when the app could not be reached (sidecar down, app down, circuit open) and
+   * DependencyTimeoutError when no answer came in time.
+   */
   invoke(appId: string, request: InvokeRequest): Promise<InvokeResponse>;
 }
 
@@ -79,12 +119,44 @@ export class EtagMismatchError extends Error {
   }
 }
 
-/** The sidecar (or what it fronts) failed; retrying later may succeed. */
+/** The sidecar (or what it fronts: the store, the broker, the target app) failed; retrying later may succeed. */
 export class SidecarError extends Error {
   readonly status: number | undefined;
   constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'SidecarError';
     this.status = options.status;
+  }
+}
+
+/** A dependency did not answer in time. Retrying later may succeed; the caller should not wait longer. */
+export class DependencyTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number, options?: { cause?: unknown }) {
+    super(`${what} did not answer within ${timeoutMs} ms`, options);
+    this.name = 'DependencyTimeoutError';
+  }
+}
+
+/** Another service answered with something its contract does not allow (our bug, or version skew). */
+export class UnexpectedResponseError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnexpectedResponseError';
+  }
+}
+
+/** A stored value does not match the schema it is read with. */
+export class StoredDataError extends Error {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super(`stored value of ${key} does not match its schema`, options);
+    this.name = 'StoredDataError';
+  }
+}
+
+/** An event does not match its topic's contract; it was not published. */
+export class InvalidEventError extends Error {
+  constructor(topic: string, options?: { cause?: unknown }) {
+    super(`event does not match the contract of topic ${topic}`, options);
+    this.name = 'InvalidEventError';
   }
 }

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { COMPONENTS, type AppId } from '@todo/contracts';
+import { COMPONENTS, type AppId, type Topic } from '@todo/contracts';
 import { createDaprAdapter, type DaprAdapter } from '@todo/dapr';
 import type { baseConfigSchema } from './config.ts';
 import { loadConfig } from './config.ts';
@@ -18,7 +18,17 @@ export interface ServiceContext<C> {
  * connect the one Dapr adapter to its sidecar with the platform's component names, build the app,
  * listen, and stop cleanly on SIGTERM.
  */
-export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>>(appId: AppId, schema: S, build: (ctx: ServiceContext<z.infer<S>>) => Express): void {
+export interface RunOptions {
+  /** The topic this service's state store publishes to through Dapr's outbox (task-service). */
+  outboxTopic?: Topic;
+}
+
+export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>>(
+  appId: AppId,
+  schema: S,
+  build: (ctx: ServiceContext<z.infer<S>>) => Express,
+  options: RunOptions = {},
+): void {
   const config = loadConfig(schema);
   const logger = createLogger(appId, config.LOG_LEVEL);
   if (!config.APP_API_TOKEN) logger.warn('APP_API_TOKEN is not set: calls are not checked to come from the sidecar');
@@ -28,6 +38,7 @@ export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>
     pubsubName: COMPONENTS.pubsub,
     stateStoreName: COMPONENTS.stateStore,
     secretStoreName: COMPONENTS.secretStore,
+    outboxTopic: options.outboxTopic,
     logger,
   });
   serve(build({ config, logger, dapr }), config.APP_PORT, logger);

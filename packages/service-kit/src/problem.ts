@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { DependencyTimeoutError, EtagMismatchError, InvalidCursorError, SidecarError, UnexpectedResponseError } from '@todo/dapr';
 import { AppError, type FieldError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -47,9 +48,20 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
   }
 }
 
+/**
+ * The one error map of the platform. What a dependency did is mapped here, once, for every service:
+ * a lost compare-and-set race that retrying did not win → 409 (try again), a sidecar / store / broker /
+ * target app that cannot be reached → 503, one that did not answer in time → 504, a contract-breaking
+ * answer from another service → 502. Anything unknown is a 500 and is logged.
+ */
 export function toProblem(err: unknown): Problem {
   if (err instanceof AppError) return problem(err.status, err.code, err.message, err.errors);
   if (err instanceof ZodError) return problem(400, 'validation-failed', 'request is invalid', zodFieldErrors(err));
+  if (err instanceof InvalidCursorError) return problem(400, 'invalid-cursor', 'the cursor is not one this list gave out');
+  if (err instanceof EtagMismatchError) return problem(409, 'conflict', 'the resource is being changed concurrently; try again');
+  if (err instanceof DependencyTimeoutError) return problem(504, 'dependency-timeout', 'a service this request needs did not answer in time');
+  if (err instanceof SidecarError) return problem(503, 'dependency-unavailable', 'a service this request needs is unavailable; try again shortly');
+  if (err instanceof UnexpectedResponseError) return problem(502, 'bad-gateway', 'a service this request needs gave an unexpected answer');
   if (err && typeof err === 'object') {
     const fromParser = fromBodyParser(err as { type?: string });
     if (fromParser) return fromParser;
@@ -57,7 +69,11 @@ export function toProblem(err: unknown): Problem {
   return problem(500, 'internal', 'unexpected error');
 }
 
+/** Seconds a client should wait before retrying a 503 (a breaker half-opens after 15 s; most outages are shorter). */
+const RETRY_AFTER_SECONDS = '5';
+
 export function sendProblem(res: Parameters<RequestHandler>[1], p: Problem): void {
+  if (p.status === 503) res.setHeader('retry-after', RETRY_AFTER_SECONDS);
   res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 
@@ -66,7 +82,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const p = toProblem(err);
     const log = (req as { log?: Logger }).log ?? logger;
-    if (p.status >= 500) log.error({ err }, 'request failed');
+    if (p.status === 500) log.error({ err }, 'request failed');
+    else if (p.status > 500) log.warn({ err, status: p.status }, 'dependency failed');
     else log.debug({ status: p.status, code: p.type }, 'request rejected');
     if (res.headersSent) return;
     sendProblem(res, p);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
+import { z } from 'zod';
 import { EtagMismatchError, SidecarError, type StateStore } from '@todo/dapr';
 import { FakeInvoker, FakeSidecar, InMemoryStateStore, jsonResponse } from '@todo/dapr/fakes';
 import { createLogger } from '@todo/service-kit';
 import { buildApp } from '../src/app.ts';
-import type { HistoryItem } from '../src/domain/history.ts';
+import { HistoryItem } from '../src/domain/history.ts';
 import { FakeTaskApi } from './fake-task-api.ts';
 
 const APP_TOKEN = 'app-token-for-tests';
@@ -120,14 +121,14 @@ describe('POST /chat — list', () => {
   }
 
   it.each([
-    ['list', ['Pay rent', 'Buy milk', 'Fix sink', 'File taxes'], 'tasks'],
-    ['show my tasks', ['Pay rent', 'Buy milk', 'Fix sink', 'File taxes'], 'tasks'],
-    ['list open tasks', ['Pay rent', 'Buy milk', 'Fix sink'], 'tasks?status=open'],
-    ['list completed', ['File taxes'], 'tasks?status=completed'],
-    ["what's due?", ['Pay rent', 'Buy milk'], 'tasks?status=open'],
-    ['list #home', ['Buy milk', 'Fix sink'], 'tasks?tag=home'],
-    ['list #home #urgent', ['Fix sink'], 'tasks?tag=home'],
-    ['show high priority tasks', ['Pay rent', 'Fix sink'], 'tasks?priority=high'],
+    ['list', ['Pay rent', 'Buy milk', 'Fix sink', 'File taxes'], 'tasks?limit=200'],
+    ['show my tasks', ['Pay rent', 'Buy milk', 'Fix sink', 'File taxes'], 'tasks?limit=200'],
+    ['list open tasks', ['Pay rent', 'Buy milk', 'Fix sink'], 'tasks?limit=200&status=open'],
+    ['list completed', ['File taxes'], 'tasks?limit=200&status=completed'],
+    ["what's due?", ['Pay rent', 'Buy milk'], 'tasks?limit=200&status=open'],
+    ['list #home', ['Buy milk', 'Fix sink'], 'tasks?limit=200&tag=home'],
+    ['list #home #urgent', ['Fix sink'], 'tasks?limit=200&tag=home'],
+    ['show high priority tasks', ['Pay rent', 'Fix sink'], 'tasks?limit=200&priority=high'],
   ])('"%s" lists the matching tasks of this user only, soonest due first', async (message, titles, path) => {
     const { say, invoker } = seeded();
     const res = await say(message);
@@ -135,6 +136,19 @@ describe('POST /chat — list', () => {
     expect(listed(res.body.reply).map((l) => l.split(' — ')[0])).toEqual(titles);
     expect(res.body.actions).toEqual([{ type: 'listed' }]);
     expect(invoker.calls.map((c) => c.request.path)).toEqual([path]);
+  });
+
+  it('when the user has more tasks than one page holds, then chat follows `next` and sees them all', async () => {
+    const { say, api, invoker } = setup();
+    for (let i = 1; i <= 450; i++) api.seed('alice', { title: `Task ${i}` });
+    api.seed('alice', { title: 'Water plants' });
+    const res = await say('complete water plants');
+    expect(res.body.actions).toEqual([{ type: 'completed', taskId: expect.any(String) }]);
+    expect(invoker.calls.filter((c) => c.request.method === 'GET').map((c) => c.request.path)).toEqual([
+      'tasks?limit=200&status=open',
+      'tasks?limit=200&status=open&cursor=200',
+      'tasks?limit=200&status=open&cursor=400',
+    ]);
   });
 
   it('shows when each task is due', async () => {
@@ -231,7 +245,7 @@ describe('POST /chat — task-service unavailable', () => {
     const res = await say('add buy milk');
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'urn:todo:problem:service-unavailable', status: 503 });
+    expect(res.body).toMatchObject({ type: 'urn:todo:problem:dependency-unavailable', status: 503 });
   });
 
   it('when the sidecar itself is unreachable (SidecarError), then 503 problem+json', async () => {
@@ -241,7 +255,7 @@ describe('POST /chat — task-service unavailable', () => {
     });
     const res = await say('list');
     expect(res.status).toBe(503);
-    expect(res.body.type).toBe('urn:todo:problem:service-unavailable');
+    expect(res.body.type).toBe('urn:todo:problem:dependency-unavailable');
   });
 
   it('when task-service rejects the task (400), then a friendly 200, not an error', async () => {
@@ -325,7 +339,7 @@ describe('GET /chat/history', () => {
     state.save = async (key, value, options) => {
       if (!raced) {
         raced = true; // another replica appends first, so our etag is stale
-        const current = await state.get<HistoryItem[]>(key);
+        const current = await state.get(key, z.array(HistoryItem));
         await save(key, [...(current?.value ?? []), { id: 'other', role: 'user', text: 'from another tab', at: NOW.toISOString() }]);
       }
       return save(key, value, options);

@@ -51,13 +51,17 @@ export class FakeTaskApi {
     }
     if (req.method === 'GET' && id === undefined) {
       const q = new URLSearchParams(query);
-      const items = this.of(userId).filter(
+      const matching = this.of(userId).filter(
         (t) =>
           (!q.get('status') || t.status === q.get('status')) &&
           (!q.get('tag') || t.tags.includes(q.get('tag') ?? '')) &&
           (!q.get('priority') || t.priority === q.get('priority')),
       );
-      return jsonResponse(200, { items });
+      // Pages as task-service does: `limit` (default 100), an opaque `cursor`, `next` null on the last page.
+      const limit = Number(q.get('limit') ?? 100);
+      const from = Number(q.get('cursor') ?? 0);
+      const items = matching.slice(from, from + limit);
+      return jsonResponse(200, { items, next: from + limit < matching.length ? String(from + limit) : null });
     }
     if (!own) return problem(404, 'task not found');
     if (req.method === 'GET' && action === undefined) return jsonResponse(200, own);

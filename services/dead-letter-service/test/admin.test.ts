@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { SidecarError } from '@todo/dapr';
-import { ADMIN, setup, taskCreated } from './support.ts';
+import { ADMIN, reminderDue, setup, taskCreated } from './support.ts';
 
-const reminderDue = (id: string) => ({ id, type: 'reminder.due', userId: 'bob', taskId: 't-9', title: 'Call mum', remindAt: '2026-11-22T09:00:00.000Z' });
 
 /** Three dead letters a minute apart: task-events evt-a, reminders rem-b, task-events evt-c. */
 async function threeDeadLetters() {
@@ -17,14 +16,30 @@ async function threeDeadLetters() {
 }
 
 describe('GET /dead-letters', () => {
-  it('lists pending dead letters newest first by default', async () => {
+  it('when no status is asked for, then the pending ones, oldest first (the work queue)', async () => {
     const { s, a, b, c } = await threeDeadLetters();
     await s.admin.discard(b).expect(204);
 
     const res = await s.admin.list();
     expect(res.status).toBe(200);
-    expect(res.body.items.map((d: { id: string }) => d.id)).toEqual([c, a]);
-    expect(res.body.items[0]).toMatchObject({ eventId: 'evt-c', originalTopic: 'task-events', status: 'pending', firstSeenAt: '2026-11-22T12:02:00.000Z' });
+    expect(res.body.items.map((d: { id: string }) => d.id)).toEqual([a, c]);
+    expect(res.body.items[1]).toMatchObject({ eventId: 'evt-c', originalTopic: 'task-events', status: 'pending', firstSeenAt: '2026-11-22T12:02:00.000Z' });
+    expect(res.body.next).toBeNull();
+  });
+
+  it('when the history is longer than a page, then `next` pages through it and ends with null', async () => {
+    const s = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await s.deadLetterFor('task-events', taskCreated(`evt-${i}`), { id: `ce-${i}` }));
+    const seen: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const res = await s.admin.list({ status: 'all', limit: '2', ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((d: { id: string }) => d.id));
+      cursor = res.body.next;
+    } while (cursor);
+    expect(seen).toEqual(ids);
   });
 
   it('filters by topic and by status', async () => {
@@ -33,7 +48,7 @@ describe('GET /dead-letters', () => {
 
     expect((await s.admin.list({ topic: 'task-events' })).body.items.map((d: { id: string }) => d.id)).toEqual([c]);
     expect((await s.admin.list({ topic: 'task-events', status: 'discarded' })).body.items.map((d: { id: string }) => d.id)).toEqual([a]);
-    expect((await s.admin.list({ status: 'all' })).body.items.map((d: { id: string }) => d.id)).toEqual([c, b, a]);
+    expect((await s.admin.list({ status: 'all' })).body.items.map((d: { id: string }) => d.id)).toEqual([a, b, c]);
     expect((await s.admin.list({ topic: 'notifications' })).body.items).toEqual([]);
   });
 
@@ -47,7 +62,7 @@ describe('GET /dead-letters', () => {
 
   it('when there are no dead letters yet, then an empty list', async () => {
     const s = setup();
-    expect((await s.admin.list()).body).toEqual({ items: [] });
+    expect((await s.admin.list()).body).toEqual({ items: [], next: null });
   });
 
   it('when the caller is not named in x-user-id, then 401', async () => {
@@ -63,7 +78,7 @@ describe('GET /dead-letters', () => {
     };
     const res = await s.admin.list();
     expect(res.status).toBe(503);
-    expect(res.body.type).toBe('urn:todo:problem:sidecar-unavailable');
+    expect(res.body.type).toBe('urn:todo:problem:dependency-unavailable');
   });
 });
 
@@ -126,6 +141,15 @@ describe('POST /dead-letters/:id/replay', () => {
     expect(s.events.published).toEqual([]);
   });
 
+  it('when the event does not match what the topic\'s consumers accept, then 409 not-replayable and nothing is published', async () => {
+    const s = setup();
+    const id = await s.deadLetterFor('task-events', { id: 'evt-x', type: 'task.created', version: 9 }, { id: 'ce-x' });
+    const res = await s.admin.replay(id);
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe('urn:todo:problem:not-replayable');
+    expect(s.events.published).toEqual([]);
+  });
+
   it('when the payload is not a JSON object, then 409 not-replayable', async () => {
     const s = setup();
     const id = await s.deadLetterFor('notifications', 'just a string', { id: 'ce-s' });
@@ -141,7 +165,7 @@ describe('POST /dead-letters/:id/replay', () => {
     const res = await s.admin.replay(a);
 
     expect(res.status).toBe(503);
-    expect(res.body.type).toBe('urn:todo:problem:publish-failed');
+    expect(res.body.type).toBe('urn:todo:problem:dependency-unavailable');
     expect((await s.admin.show(a)).body.status).toBe('pending');
   });
 });

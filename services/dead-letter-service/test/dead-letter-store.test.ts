@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { InMemoryStateStore } from '@todo/dapr/fakes';
 import { arrivalFrom } from '../src/domain/dead-letter.ts';
 import { DeadLetterStore } from '../src/domain/dead-letter-store.ts';
-import { cloudEvent, taskCreated } from './support.ts';
+import { cloudEvent, indexed, taskCreated } from './support.ts';
 
 /** Yields to the event loop after every read, so concurrent writers really interleave (as replicas do). */
 class InterleavingStateStore extends InMemoryStateStore {
-  override async get<T>(key: string) {
-    const found = await super.get<T>(key);
+  override async get<T>(key: string, schema: z.ZodType<T>) {
+    const found = await super.get(key, schema);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
     return found;
   }
@@ -23,8 +24,9 @@ describe('DeadLetterStore under concurrent deliveries', () => {
     const results = await Promise.all(arrivals.map((a) => store.record(a, now)));
 
     expect(results.every((r) => r.created)).toBe(true);
-    expect([...(state.entries.get(DeadLetterStore.indexKey)?.value as string[])].sort()).toEqual(arrivals.map((a) => a.id).sort());
-    expect((await store.all()).length).toBe(12);
+    expect([...indexed(state)].sort()).toEqual(arrivals.map((a) => a.id).sort());
+    expect((await store.history(undefined, 100)).items.length).toBe(12);
+    expect((await store.pending(['task-events'])).length).toBe(12);
   });
 
   it('when one dead letter is delivered to several replicas at once, then one record counts every delivery', async () => {
@@ -34,6 +36,6 @@ describe('DeadLetterStore under concurrent deliveries', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => store.record(arrival, now)));
 
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect(await store.all()).toEqual([expect.objectContaining({ id: arrival.id, deliveries: 6 })]);
+    expect((await store.history(undefined, 100)).items).toEqual([expect.objectContaining({ id: arrival.id, deliveries: 6 })]);
   });
 });

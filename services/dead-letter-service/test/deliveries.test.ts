@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { DeadLetterStore } from '../src/domain/dead-letter-store.ts';
-import { cloudEvent, setup, taskCreated } from './support.ts';
+import { cloudEvent, indexed, setup, taskCreated } from './support.ts';
 
 const stored = (s: ReturnType<typeof setup>) =>
   [...s.state.entries.entries()].filter(([k]) => k.startsWith('dead-letter:')).map(([, v]) => v.value as Record<string, unknown>);
@@ -28,7 +28,7 @@ describe('POST /dead-letters/:topic (delivery from <topic>.dlq)', () => {
       reason: 'consumer kept failing',
       status: 'pending',
     });
-    expect(s.state.entries.get(DeadLetterStore.indexKey)?.value).toEqual([records[0]!.id]);
+    expect(indexed(s.state)).toEqual([records[0]!.id]);
   });
 
   it('when the payload is not a valid event at all, then it is still stored (never validated, never dropped)', async () => {
@@ -58,7 +58,7 @@ describe('POST /dead-letters/:topic (delivery from <topic>.dlq)', () => {
     const records = stored(s);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ deliveries: 2, firstSeenAt: '2026-11-22T12:00:00.000Z', lastSeenAt: '2026-11-22T12:01:00.000Z', status: 'pending' });
-    expect(s.state.entries.get(DeadLetterStore.indexKey)?.value).toEqual([records[0]!.id]);
+    expect(indexed(s.state)).toEqual([records[0]!.id]);
   });
 
   it('when two copies of one event come under different CloudEvent ids, then they are one dead letter (keyed on the event id)', async () => {
@@ -76,7 +76,7 @@ describe('POST /dead-letters/:topic (delivery from <topic>.dlq)', () => {
     await s.deliver('recurring', cloudEvent(taskCreated('evt-1'), { topic: 'recurring' }));
 
     expect(stored(s).map((d) => d.originalTopic).sort()).toEqual(['recurring', 'task-events']);
-    expect((s.state.entries.get(DeadLetterStore.indexKey)?.value as string[]).length).toBe(2);
+    expect(indexed(s.state).length).toBe(2);
   });
 
   it('when the event has no id, then the CloudEvent id identifies it, so a redelivery still finds the record', async () => {
@@ -133,7 +133,7 @@ describe('POST /dead-letters/:topic (delivery from <topic>.dlq)', () => {
     const claim = s.state.claim.bind(s.state);
     let failIndex = true;
     s.state.claim = async (key, value) => {
-      if (key === DeadLetterStore.indexKey && failIndex) throw new Error('redis unavailable');
+      if (key.startsWith(`${DeadLetterStore.indexPrefix}:`) && failIndex) throw new Error('redis unavailable');
       return claim(key, value);
     };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { setup, taskCreated } from './support.ts';
+import { reminderDue, setup, taskCreated } from './support.ts';
 
 /** The sample lines of one metric, as `{topic: value}`. */
 function gauge(text: string, name: string): Record<string, number> {
@@ -18,7 +18,7 @@ describe('GET /metrics', () => {
     const a = await s.deadLetterFor('task-events', taskCreated('evt-a'));
     await s.deadLetterFor('task-events', taskCreated('evt-b'));
     await s.deadLetterFor('task-events', taskCreated('evt-c'));
-    const r = await s.deadLetterFor('reminders', taskCreated('evt-r'));
+    const r = await s.deadLetterFor('reminders', reminderDue('evt-r'));
     await s.deadLetterFor('recurring', taskCreated('evt-x'));
     await s.admin.discard(a).expect(204);
     await s.admin.replay(r).expect(202);

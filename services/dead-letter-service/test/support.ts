@@ -2,21 +2,32 @@ import request from 'supertest';
 import { FakeSidecar, InMemoryStateStore, RecordingEventBus } from '@todo/dapr/fakes';
 import { createLogger } from '@todo/service-kit';
 import { buildApp } from '../src/app.ts';
+import { DeadLetterStore } from '../src/domain/dead-letter-store.ts';
 import { deliveryRoute } from '../src/routes/deliveries.ts';
 
 export const APP_TOKEN = 'sidecar-token';
 export const ADMIN = 'admin-ann';
 
-/** An event as a producer published it (the CloudEvent's `data`). */
+/** An event as a producer published it (the CloudEvent's `data`): a valid task.created (v2). */
 export const taskCreated = (id = 'evt-1', extra: Record<string, unknown> = {}) => ({
   id,
   type: 'task.created',
-  version: 1,
+  version: 2,
   userId: 'alice',
   occurredAt: '2026-11-22T10:00:00.000Z',
   correlationId: 'corr-1',
-  task: { id: 'task-1', userId: 'alice', title: 'Buy milk' },
+  task: {
+    id: 'task-1', userId: 'alice', title: 'Buy milk', description: null, priority: 'medium', tags: [], dueAt: null, remindAt: null,
+    recurrence: null, status: 'open', createdAt: '2026-11-22T10:00:00.000Z', updatedAt: '2026-11-22T10:00:00.000Z', completedAt: null,
+    seriesId: null, version: 1,
+  },
   ...extra,
+});
+
+/** A valid reminder.due event. */
+export const reminderDue = (id: string) => ({
+  id, type: 'reminder.due', version: 1, userId: 'bob', occurredAt: '2026-11-22T09:00:00.000Z', correlationId: 'c-9',
+  taskId: 't-9', title: 'Call mum', remindAt: '2026-11-22T09:00:00.000Z',
 });
 
 /** What daprd POSTs from `<topic>.dlq`: the original CloudEvent, unchanged (its `topic` is the original one). */
@@ -32,6 +43,14 @@ export const cloudEvent = (data: unknown, overrides: Record<string, unknown> = {
   data,
   ...overrides,
 });
+
+/** Every id in the dead-letter history index (its pages, in order), read straight from the store. */
+export function indexed(state: InMemoryStateStore): string[] {
+  return [...state.entries.entries()]
+    .filter(([k]) => k.startsWith(`${DeadLetterStore.indexPrefix}:p:`))
+    .sort(([a], [b]) => Number(a.split(':').at(-1)) - Number(b.split(':').at(-1)))
+    .flatMap(([, v]) => v.value as string[]);
+}
 
 export function setup() {
   const state = new InMemoryStateStore();

@@ -1,15 +1,16 @@
 import type { Express } from 'express';
 import type { ServiceInvoker } from '@todo/dapr';
 import { serviceApp, type ServiceDeps } from '@todo/service-kit';
-import type { KeyProvider } from './auth/jwt.ts';
+import type { KeyProvider, TokenPolicy } from './auth/jwt.ts';
 import { apiRoutes } from './routes/api.ts';
 
 export interface Deps extends Omit<ServiceDeps, 'appApiToken'> {
   invoker: ServiceInvoker;
   signingKey: KeyProvider;
+  tokenPolicy: TokenPolicy;
 }
 
 /** The public edge. Users call it directly (not through daprd), so it checks JWTs, not the app token. */
 export function buildApp(deps: Deps): Express {
-  return serviceApp(deps, apiRoutes({ invoker: deps.invoker, sidecar: deps.sidecar, signingKey: deps.signingKey, ...(deps.clock ? { clock: deps.clock } : {}) }));
+  return serviceApp(deps, apiRoutes({ invoker: deps.invoker, sidecar: deps.sidecar, signingKey: deps.signingKey, tokenPolicy: deps.tokenPolicy }));
 }

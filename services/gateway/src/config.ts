@@ -1,3 +1,4 @@
+import { DEV_TOKEN_POLICY } from '@todo/contracts';
 import { baseConfigSchema } from '@todo/service-kit';
 import { z } from 'zod';
 
@@ -5,5 +6,10 @@ export const configSchema = baseConfigSchema.extend({
   APP_PORT: z.coerce.number().int().positive().default(8080),
   /** Name of the HS256 signing key in the `secretstore` component. */
   JWT_SECRET_NAME: z.string().default('jwt-signing-key'),
+  /** `iss` and `aud` every token must carry; the defaults are what `make token` mints. */
+  JWT_ISSUER: z.string().min(1).default(DEV_TOKEN_POLICY.issuer),
+  JWT_AUDIENCE: z.string().min(1).default(DEV_TOKEN_POLICY.audience),
+  /** Tolerated clock difference for exp/nbf/iat. Bounded: a large skew is a long-lived token in disguise. */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(DEV_TOKEN_POLICY.clockSkewSeconds),
 });
 export type Config = z.infer<typeof configSchema>;

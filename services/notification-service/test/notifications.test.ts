@@ -3,6 +3,7 @@ import request from 'supertest';
 import { FakeSidecar, InMemoryStateStore, RecordingBinding, RecordingEventBus } from '@todo/dapr/fakes';
 import { createLogger } from '@todo/service-kit';
 import { buildApp } from '../src/app.ts';
+import { FEED_PAGES, FEED_PAGE_SIZE, RETENTION_DAYS, notificationIdFor, notificationKey } from '../src/domain/notifications.ts';
 import { ROUTES } from '../src/routes/subscriptions.ts';
 
 const APP_TOKEN = 'sidecar-token';
@@ -71,19 +72,39 @@ describe('notifications from events', () => {
     expect((await deliver(ROUTES.reminders, cloudEvent(reminderDue()))).body.status).toBe('RETRY');
   });
 
-  it('the feed pages with a cursor and keeps users apart', async () => {
+  it('when a client polls with `next`, then it gets only what arrived since; users are kept apart', async () => {
     const { deliver, feed } = setup();
     await deliver(ROUTES.reminders, cloudEvent(reminderDue('a')));
     await deliver(ROUTES.reminders, cloudEvent(reminderDue('b')));
     const page = await feed();
     expect(page.body.items).toHaveLength(2);
-    expect(page.body.next).toBe(page.body.items[1].id);
-    const after = await feed('alice', page.body.items[0].id);
-    expect(after.body.items.map((n: { id: string }) => n.id)).toEqual([page.body.items[1].id]);
-    expect((await feed('alice', page.body.next)).body).toEqual({ items: [], next: page.body.next });
+    const idle = await feed('alice', page.body.next);
+    expect(idle.body).toEqual({ items: [], next: page.body.next });
+    await deliver(ROUTES.reminders, cloudEvent(reminderDue('c')));
+    const later = await feed('alice', page.body.next);
+    expect(later.body.items.map((n: { message: string }) => n.message)).toEqual([expect.stringContaining('Reminder:')]);
+    expect(later.body.items[0].id).not.toBe(page.body.items[1].id);
     expect((await feed('bob')).body.items).toEqual([]);
     expect((await feed('alice', 'no-such-cursor')).status).toBe(400);
   });
+
+  it('when more notifications arrive than the feed keeps, then the oldest pages are dropped (retention) and reading still works', async () => {
+    const { deliver, feed, state } = setup();
+    const total = FEED_PAGE_SIZE * FEED_PAGES + FEED_PAGE_SIZE; // one page more than kept
+    for (let i = 0; i < total; i++) await deliver(ROUTES.reminders, cloudEvent(reminderDue(`r${i}`)));
+    const pages = [...state.entries.keys()].filter((k) => k.startsWith('feed:alice:p:'));
+    expect(pages).toHaveLength(FEED_PAGES);
+    let seen = 0;
+    let next: string | undefined;
+    for (;;) {
+      const res = await feed('alice', next);
+      seen += res.body.items.length;
+      if (res.body.items.length === 0) break;
+      next = res.body.next;
+    }
+    expect(seen).toBe(FEED_PAGE_SIZE * FEED_PAGES);
+    expect(state.ttls.get(notificationKey(notificationIdFor(reminderDue(`r${total - 1}`).id)))).toBe(RETENTION_DAYS * 86_400);
+  }, 30_000);
 
   it('with the webhook channel on: posts through the binding once; a failure is recorded and announced, not retried forever', async () => {
     const ok = setup({ webhook: true });

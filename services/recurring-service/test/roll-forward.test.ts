@@ -16,6 +16,13 @@ const completed = (recurrence: object | null, extra: object = {}) => ({
   },
 });
 
+/** The next instance as task-service answers it (a whole Task). */
+const nextTask = {
+  id: 'task-2', userId: 'alice', title: 'Water plants', description: null, priority: 'low', tags: ['garden'],
+  dueAt: '2030-03-11T08:00:00.000Z', remindAt: '2030-03-11T07:30:00.000Z', recurrence: { frequency: 'daily', interval: 1 },
+  status: 'open', createdAt: '2030-03-10T09:00:01.000Z', updatedAt: '2030-03-10T09:00:01.000Z', completedAt: null, seriesId: 'series-1', version: 1,
+};
+
 function setup(taskService?: (req: { path: string; body?: unknown }) => ReturnType<typeof jsonResponse>) {
   const invoker = new FakeInvoker();
   if (taskService) invoker.on('task-service', taskService);
@@ -42,7 +49,7 @@ describe('nextOccurrence (rrule)', () => {
 
 describe('on task.completed', () => {
   it('asks task-service for exactly the next occurrence, keeping the reminder offset, and announces it', async () => {
-    const s = setup(() => jsonResponse(201, { id: 'task-2', dueAt: '2030-03-11T08:00:00.000Z' }));
+    const s = setup(() => jsonResponse(201, nextTask));
     expect((await s.deliver(completed({ frequency: 'daily', interval: 1 }))).body).toEqual({ status: 'SUCCESS' });
     expect(s.invoker.calls).toHaveLength(1);
     expect(s.invoker.calls[0]).toMatchObject({
@@ -60,7 +67,7 @@ describe('on task.completed', () => {
   });
 
   it('a repeat (task-service answers 200: already created) announces with the same event id', async () => {
-    const s = setup(() => jsonResponse(200, { id: 'task-2', dueAt: '2030-03-11T08:00:00.000Z' }));
+    const s = setup(() => jsonResponse(200, nextTask));
     await s.deliver(completed({ frequency: 'daily', interval: 1 }));
     expect((s.events.published[0]?.event as { id: string }).id).toBe('recurring:series-1:2030-03-11T08:00:00.000Z');
   });
@@ -74,6 +81,24 @@ describe('on task.completed', () => {
 
   it('task-service down → RETRY (bounded by resiliency, then the dead-letter topic)', async () => {
     const s = setup(); // no route: the fake answers like daprd with no target
+    expect((await s.deliver(completed({ frequency: 'daily', interval: 1 }))).body).toEqual({ status: 'RETRY' });
+    expect(s.events.published).toHaveLength(0);
+  });
+
+  it('when task-service rejects the occurrence (400), then DROP: retrying cannot help, the dead-letter topic keeps it', async () => {
+    const s = setup(() => jsonResponse(400, { status: 400, detail: 'invalid' }));
+    expect((await s.deliver(completed({ frequency: 'daily', interval: 1 }))).body).toEqual({ status: 'DROP' });
+    expect(s.events.published).toHaveLength(0);
+  });
+
+  it('when the occurrence was created and deleted already (409), then SUCCESS and nothing is announced', async () => {
+    const s = setup(() => jsonResponse(409, { status: 409 }));
+    expect((await s.deliver(completed({ frequency: 'daily', interval: 1 }))).body).toEqual({ status: 'SUCCESS' });
+    expect(s.events.published).toHaveLength(0);
+  });
+
+  it('when task-service answers outside its contract, then RETRY, never an announcement of a task we cannot read', async () => {
+    const s = setup(() => jsonResponse(201, { id: 'task-2' }));
     expect((await s.deliver(completed({ frequency: 'daily', interval: 1 }))).body).toEqual({ status: 'RETRY' });
     expect(s.events.published).toHaveLength(0);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryStateStore, RecordingEventBus } from '@todo/dapr/fakes';
 import { createLogger } from '@todo/service-kit';
 import type { TaskEvent } from '@todo/contracts';
-import { applyTaskEvent, reminderKey, sendDueReminders, type Reminder, type ReminderDeps } from '../src/domain/reminders.ts';
+import { Reminder, applyTaskEvent, bucketKey, minuteOf, reminderKey, sendDueReminders, type ReminderDeps } from '../src/domain/reminders.ts';
 
 const log = createLogger('reminder-service', 'silent');
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
@@ -35,7 +35,7 @@ describe('reminders', () => {
     const w = world();
     const r = w.replica('r1');
     await applyTaskEvent(r, taskEvent('task.created', 1, at(5_000)), log);
-    expect((await w.state.get<Reminder>(reminderKey('task-1')))?.value.status).toBe('scheduled');
+    expect((await w.state.get(reminderKey('task-1'), Reminder))?.value.status).toBe('scheduled');
     w.at(4_000);
     expect((await sendDueReminders(r, log)).sent).toBe(0);
     w.at(6_000);
@@ -44,7 +44,7 @@ describe('reminders', () => {
     expect((await sendDueReminders(r, log)).sent).toBe(0);
     expect(dueEvents(w.events)).toHaveLength(1);
     expect(dueEvents(w.events)[0]).toMatchObject({ topic: 'reminders', options: { partitionKey: 'alice' }, event: { taskId: 'task-1', remindAt: at(5_000) } });
-    expect((await w.state.get<Reminder>(reminderKey('task-1')))?.value.status).toBe('sent');
+    expect((await w.state.get(reminderKey('task-1'), Reminder))?.value.status).toBe('sent');
   });
 
   it('three replicas ticking at the same moment send a due reminder once', async () => {
@@ -65,7 +65,9 @@ describe('reminders', () => {
       w.at(10_000);
       await sendDueReminders(r, log);
       expect(dueEvents(w.events), type).toHaveLength(0);
-      expect(w.events.published.map((p) => (p.event as { type: string }).type)).toEqual(['reminder.scheduled', 'reminder.cancelled']);
+      expect((await w.state.get(reminderKey('task-1'), Reminder))?.value.status, type).toBe('cancelled');
+      // Scheduling and cancelling are not announced: nothing on `reminders` reads them.
+      expect(w.events.published, type).toEqual([]);
     }
   });
 
@@ -93,7 +95,7 @@ describe('reminders', () => {
   it('a claim abandoned by a crashed replica is re-sent after the claim timeout, with the same event id', async () => {
     const w = world();
     await applyTaskEvent(w.replica('a'), taskEvent('task.created', 1, at(1_000)), log);
-    const stored = (await w.state.get<Reminder>(reminderKey('task-1')))!;
+    const stored = (await w.state.get(reminderKey('task-1'), Reminder))!;
     // replica "a" claimed it and died before publishing
     await w.state.save(reminderKey('task-1'), { ...stored.value, status: 'claimed', claimedAt: at(1_500), claimedBy: 'a' }, { etag: stored.etag });
     w.at(10_000);
@@ -101,6 +103,29 @@ describe('reminders', () => {
     w.at(40_000);
     expect((await sendDueReminders(w.replica('b'), log)).sent).toBe(1);
     expect((dueEvents(w.events)[0]?.event as { id: string }).id).toBe(`due:task-1:${at(1_000)}`);
+  });
+
+  it('when no tick ran for 3 minutes (reminder-service down), then every reminder due meanwhile is sent once, late', async () => {
+    const w = world();
+    const r = w.replica('r');
+    const taskIds = ['t-a', 't-b', 't-c', 't-d'];
+    for (const [i, id] of taskIds.entries()) {
+      const e = taskEvent('task.created', 1, at(30_000 + i * 45_000)); // due over 3 minutes
+      await applyTaskEvent(r, { ...e, task: { ...e.task, id } }, log);
+    }
+    w.at(0);
+    await sendDueReminders(r, log); // the last tick before the outage
+    w.at(4 * 60_000); // back after the outage
+    expect((await sendDueReminders(r, log)).sent).toBe(4);
+    w.at(4 * 60_000 + 2_000);
+    expect((await sendDueReminders(r, log)).sent).toBe(0);
+    expect(dueEvents(w.events).map((e) => (e.event as { taskId: string }).taskId).sort()).toEqual(taskIds);
+  });
+
+  it('files due-minute buckets with a TTL, so they do not pile up', async () => {
+    const w = world();
+    await applyTaskEvent(w.replica('r'), taskEvent('task.created', 1, at(5_000)), log);
+    expect(w.state.ttls.get(bucketKey(minuteOf(at(5_000))))).toBe(7 * 86_400);
   });
 
   it('a reminder already past when scheduled is sent on the next tick', async () => {

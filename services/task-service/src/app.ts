@@ -1,11 +1,11 @@
 import type { Express } from 'express';
-import type { StateStore } from '@todo/dapr';
+import type { OutboxStateStore } from '@todo/dapr';
 import { serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
 import { TaskRepository } from './domain/task-repository.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
 export interface Deps extends ServiceDeps {
-  state: StateStore;
+  state: OutboxStateStore;
   newId?: () => string;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { StateOperation } from '@todo/dapr';
+import { Task } from '@todo/contracts';
+import { SidecarError } from '@todo/dapr';
 import { FakeSidecar, InMemoryStateStore } from '@todo/dapr/fakes';
 import { createLogger } from '@todo/service-kit';
 import { buildApp } from '../src/app.ts';
@@ -37,29 +38,18 @@ describe('POST /tasks', () => {
     });
   });
 
-  it('stores the task and indexes it under the user', async () => {
+  it('stores the task and indexes it under the user (a page of the user index, not a whole-array rewrite)', async () => {
     const { post, state } = setup();
     await post({ title: 'x' });
-    expect((await state.get('task:id-1'))?.value).toMatchObject({ id: 'id-1', userId: 'alice' });
-    expect((await state.get('user:alice:tasks'))?.value).toEqual(['id-1']);
+    expect((await state.get('task:id-1', Task))?.value).toMatchObject({ id: 'id-1', userId: 'alice' });
+    expect(state.entries.get('user:alice:tasks:p:0')?.value).toEqual(['id-1']);
   });
 
-  it('commits the task.created event as the outbox projection of the same key, in one transaction', async () => {
+  it('commits the task and its task.created event together through the outbox (the event is never stored)', async () => {
     const { post, state } = setup();
-    const transactions: StateOperation[][] = [];
-    const commit = state.transact.bind(state);
-    state.transact = async (ops) => {
-      transactions.push(ops);
-      return commit(ops);
-    };
     await post({ title: 'x' }, { 'x-user-id': 'alice', 'dapr-api-token': APP_TOKEN, 'x-correlation-id': 'corr-1' });
-    expect(transactions).toHaveLength(1);
-    const [save, projection] = transactions[0] as Array<Extract<StateOperation, { op: 'upsert' }>>;
-    expect(save).toMatchObject({ op: 'upsert', key: 'task:id-1', value: { id: 'id-1' } });
-    expect(projection).toMatchObject({ op: 'upsert', key: 'task:id-1', metadata: { 'outbox.projection': 'true' } });
-    expect(projection?.value).toMatchObject({ id: 'id-2', type: 'task.created', version: 2, userId: 'alice', correlationId: 'corr-1', task: { id: 'id-1' } });
-    // the projection is published, never stored
-    expect((await state.get('task:id-1'))?.value).toMatchObject({ id: 'id-1', title: 'x' });
+    expect(state.outbox).toEqual([expect.objectContaining({ id: 'id-2', type: 'task.created', version: 2, userId: 'alice', correlationId: 'corr-1', task: expect.objectContaining({ id: 'id-1' }) })]);
+    expect((await state.get('task:id-1', Task))?.value).toMatchObject({ id: 'id-1', title: 'x' });
   });
 
   it.each([
@@ -90,11 +80,19 @@ describe('POST /tasks', () => {
     expect((await post({ title: 'x' }, { 'dapr-api-token': APP_TOKEN })).status).toBe(401);
   });
 
-  it('when the state store fails, then 500 problem+json and the error is not leaked', async () => {
+  it('when the state store is unavailable, then 503 problem+json with Retry-After, and the cause is not leaked', async () => {
     const { post, state } = setup();
-    state.transact = async () => {
-      throw new Error('redis down: secret detail');
-    };
+    state.failNextTransaction = new SidecarError('state transaction failed: redis down: secret detail', { status: 500 });
+    const res = await post({ title: 'x' });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.type).toBe('urn:todo:problem:dependency-unavailable');
+    expect(JSON.stringify(res.body)).not.toContain('secret detail');
+  });
+
+  it('when something unexpected breaks, then 500 problem+json and the error is not leaked', async () => {
+    const { post, state } = setup();
+    state.failNextTransaction = new Error('bug: secret detail');
     const res = await post({ title: 'x' });
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('secret detail');

@@ -1,16 +1,13 @@
-import { CreateTaskRequest } from '@todo/contracts';
-import type { Logger } from '@todo/service-kit';
+import { CreateTaskRequest, type Actor } from '@todo/contracts';
+import type { Clock, Logger } from '@todo/service-kit';
 import type { ChatAction, ChatHistory } from './history.ts';
 import { parseIntent, type Intent, type ListFilter } from './intents.ts';
 import { matchByTitle } from './match.ts';
 import { ambiguousReply, createdReply, helpReply, listReply, notFoundReply } from './replies.ts';
-import type { Actor, TaskClient, TaskView } from './task-client.ts';
-
-import type { Clock } from '@todo/service-kit';
-export type { Clock };
+import type { TaskApi, TaskView } from './task-api.ts';
 
 export interface ChatDeps {
-  tasks: TaskClient;
+  tasks: TaskApi;
   history: ChatHistory;
   clock: Clock;
   log: Logger;

@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { updateWithEtag, type StateStore } from '@todo/dapr';
 
-export type ActionType = 'created' | 'listed' | 'completed' | 'deleted' | 'none';
-export interface ChatAction {
-  type: ActionType;
-  taskId?: string;
-}
+export const ChatAction = z.object({
+  type: z.enum(['created', 'listed', 'completed', 'deleted', 'none']),
+  taskId: z.string().optional(),
+});
+export type ChatAction = z.infer<typeof ChatAction>;
+export type ActionType = ChatAction['type'];
 
-export interface HistoryItem {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  at: string;
-  actions?: ChatAction[];
-}
+export const HistoryItem = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  at: z.string(),
+  actions: z.array(ChatAction).optional(),
+});
+export type HistoryItem = z.infer<typeof HistoryItem>;
+const History = z.array(HistoryItem);
 
 export const HISTORY_LIMIT = 100;
-const MAX_ATTEMPTS = 10;
 
 /**
  * A user's conversation on the `statestore` component, one key per user (`history:<userId>`, which
@@ -31,7 +34,7 @@ export class ChatHistory {
   static key = (userId: string) => `history:${userId}`;
 
   async list(userId: string): Promise<HistoryItem[]> {
-    return (await this.state.get<HistoryItem[]>(ChatHistory.key(userId)))?.value ?? [];
+    return (await this.state.get(ChatHistory.key(userId), History))?.value ?? [];
   }
 
   /**
@@ -40,7 +43,7 @@ export class ChatHistory {
    */
   async append(userId: string, items: Array<Omit<HistoryItem, 'id'>>): Promise<HistoryItem[]> {
     const added = items.map((item) => ({ id: this.newId(), ...item }));
-    await updateWithEtag<HistoryItem[]>(this.state, ChatHistory.key(userId), (current = []) => [...current, ...added].slice(-HISTORY_LIMIT), { maxAttempts: MAX_ATTEMPTS });
+    await updateWithEtag(this.state, ChatHistory.key(userId), History, (current = []) => [...current, ...added].slice(-HISTORY_LIMIT));
     return added;
   }
 }

@@ -1,13 +1,11 @@
 import * as chrono from 'chrono-node';
-import type { FREQUENCIES, PRIORITIES } from '@todo/contracts';
+import type { Priority, Recurrence, TaskStatus } from '@todo/contracts';
 
 // What a chat message asks for. Pure: no I/O, and "now" is passed in, so every rule is unit-testable
 // with a fixed clock. Dates are understood by chrono-node in the process's time zone (TZ); the only
 // patterns written here are for the command words, #tags, !priority and "every …" recurrence.
 
-export type Priority = (typeof PRIORITIES)[number];
-export type Frequency = (typeof FREQUENCIES)[number];
-export type TaskStatus = 'open' | 'completed';
+export type Frequency = Recurrence['frequency'];
 
 export interface NewTask {
   title: string;

@@ -1,4 +1,4 @@
-import type { TaskView } from './task-client.ts';
+import type { TaskView } from './task-api.ts';
 
 export type Match =
   | { kind: 'one'; task: TaskView }

@@ -1,5 +1,5 @@
 import type { ListFilter, NewTask } from './intents.ts';
-import type { TaskView } from './task-client.ts';
+import type { TaskView } from './task-api.ts';
 
 // What the assistant says. Dates are shown in the process's time zone, the same one they are parsed in.
 

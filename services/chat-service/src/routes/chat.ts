@@ -1,10 +1,10 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { SidecarError, type ServiceInvoker } from '@todo/dapr';
-import { AppError, callerOf } from '@todo/service-kit';
-import { converse, type Clock } from '../domain/converse.ts';
+import type { ServiceInvoker } from '@todo/dapr';
+import { callerOf as actorOf, type Clock } from '@todo/service-kit';
+import { TaskClient } from '../adapters/task-client.ts';
+import { converse } from '../domain/converse.ts';
 import type { ChatHistory } from '../domain/history.ts';
-import { TaskClient, type Actor } from '../domain/task-client.ts';
 
 /** Body of POST /chat. Whitespace-only is allowed through: it gets the help reply, not a 400. */
 export const ChatRequest = z.strictObject({ message: z.string().min(1).max(500) });
@@ -14,8 +14,6 @@ export interface ChatRouteDeps {
   history: ChatHistory;
   clock: Clock;
 }
-
-const actorOf = (req: Request): Actor => callerOf(req);
 
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
@@ -29,13 +27,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
   });
 
   router.get('/chat/history', async (req, res) => {
-    const { userId } = actorOf(req);
-    try {
-      res.json({ items: await deps.history.list(userId) });
-    } catch (err) {
-      if (err instanceof SidecarError) throw new AppError('service-unavailable', 503, 'chat history is unavailable', { cause: err });
-      throw err;
-    }
+    res.json({ items: await deps.history.list(actorOf(req).userId) });
   });
 
   return router;

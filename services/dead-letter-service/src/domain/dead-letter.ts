@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 
 export const DEAD_LETTER_STATUSES = ['pending', 'replayed', 'discarded'] as const;
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
@@ -8,27 +9,28 @@ export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
  * `event` is the CloudEvent's `data` exactly as it arrived: it is NOT validated against the event
  * schemas, because a dead letter is often invalid by definition and must still be kept.
  */
-export interface DeadLetter {
+export const DeadLetter = z.object({
   /** Derived from originalTopic + (eventId ?? cloudEventId): the same dead letter always gets the same id. */
-  id: string;
-  originalTopic: string;
-  event: unknown;
+  id: z.string(),
+  originalTopic: z.string(),
+  event: z.unknown(),
   /** CloudEvent id of the latest delivery (a replay is published under a new one). */
-  cloudEventId: string | null;
+  cloudEventId: z.string().nullable(),
   /** The event's own id (`data.id`), the key consumers dedupe on; null when the payload has none. */
-  eventId: string | null;
-  eventType: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
+  eventId: z.string().nullable(),
+  eventType: z.string().nullable(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
   /** How many times daprd delivered this dead letter to us. */
-  deliveries: number;
-  reason: string | null;
-  status: DeadLetterStatus;
-  replayedAt?: string;
-  discardedAt?: string;
+  deliveries: z.number().int().min(1),
+  reason: z.string().nullable(),
+  status: z.enum(DEAD_LETTER_STATUSES),
+  replayedAt: z.string().optional(),
+  discardedAt: z.string().optional(),
   /** `x-user-id` of the admin who last replayed or discarded it (audit). */
-  handledBy?: string;
-}
+  handledBy: z.string().optional(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
 
 /** What one delivery from daprd tells us, before it is merged into a stored DeadLetter. */
 export type Arrival = Pick<DeadLetter, 'id' | 'originalTopic' | 'event' | 'cloudEventId' | 'eventId' | 'eventType' | 'reason'>;

@@ -1,10 +1,8 @@
-import { SidecarError, type EventBus } from '@todo/dapr';
-import { AppError, notFound, type Logger } from '@todo/service-kit';
+import { TOPICS, isTopic } from '@todo/contracts';
+import { InvalidEventError, type EventBus } from '@todo/dapr';
+import { AppError, notFound, type Clock, type Logger } from '@todo/service-kit';
 import { isDeadLetterId, type Arrival, type DeadLetter, type DeadLetterStatus } from './dead-letter.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
-
-import type { Clock } from '@todo/service-kit';
-export type { Clock };
 
 export interface DeadLetterDeps {
   store: DeadLetterStore;
@@ -27,14 +25,22 @@ export async function receiveDeadLetter(deps: DeadLetterDeps, arrival: Arrival, 
 export interface ListFilter {
   topic?: string | undefined;
   status: DeadLetterStatus | 'all';
+  cursor?: string | undefined;
+  limit: number;
 }
 
-/** Newest first (by when the dead letter first arrived; id breaks ties so the order is stable). */
-export async function listDeadLetters(deps: Pick<DeadLetterDeps, 'store'>, filter: ListFilter): Promise<DeadLetter[]> {
-  const all = await deps.store.all();
-  return all
-    .filter((d) => (filter.topic === undefined || d.originalTopic === filter.topic) && (filter.status === 'all' || d.status === filter.status))
-    .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id));
+/**
+ * Oldest first (by when the dead letter first arrived). Pending ones (the default) come from the
+ * per-topic work queues, all at once; other statuses page through the history with a cursor, and a
+ * filtered page may hold fewer than `limit` items (follow `next`).
+ */
+export async function listDeadLetters(deps: Pick<DeadLetterDeps, 'store'>, filter: ListFilter): Promise<{ items: DeadLetter[]; next: string | null }> {
+  if (filter.status === 'pending') {
+    return { items: await deps.store.pending(filter.topic !== undefined ? [filter.topic] : Object.values(TOPICS)), next: null };
+  }
+  const page = await deps.store.history(filter.cursor, filter.limit);
+  const items = page.items.filter((d) => (filter.topic === undefined || d.originalTopic === filter.topic) && (filter.status === 'all' || d.status === filter.status));
+  return { items, next: page.next };
 }
 
 export async function getDeadLetter(deps: Pick<DeadLetterDeps, 'store'>, id: string): Promise<DeadLetter> {
@@ -53,13 +59,15 @@ const isJsonObject = (v: unknown): v is object => typeof v === 'object' && v !==
 export async function replayDeadLetter(deps: DeadLetterDeps, id: string, actor: string, log: Logger): Promise<DeadLetter> {
   const deadLetter = await getDeadLetter(deps, id);
   if (deadLetter.status === 'discarded') throw new AppError('dead-letter-discarded', 409, 'a discarded dead letter cannot be replayed');
-  if (!isJsonObject(deadLetter.event)) {
-    throw new AppError('not-replayable', 409, 'the dead letter carries no JSON object to republish');
+  const topic = deadLetter.originalTopic;
+  if (!isJsonObject(deadLetter.event) || !isTopic(topic)) {
+    throw new AppError('not-replayable', 409, 'the dead letter carries no JSON object for a known topic to republish');
   }
   try {
-    await deps.events.publish(deadLetter.originalTopic, deadLetter.event);
+    await deps.events.republish(topic, deadLetter.event);
   } catch (err) {
-    if (err instanceof SidecarError) throw new AppError('publish-failed', 503, `cannot publish to ${deadLetter.originalTopic}`, { cause: err });
+    // Replaying what consumers cannot read would only dead-letter it again: fix the data first.
+    if (err instanceof InvalidEventError) throw new AppError('not-replayable', 409, `the event does not match what ${topic} consumers accept`, { cause: err });
     throw err;
   }
   // Published first, marked second: if marking fails the operator replays again and consumers absorb
@@ -85,6 +93,6 @@ export async function discardDeadLetter(deps: Pick<DeadLetterDeps, 'store' | 'cl
 /** Pending dead letters per original topic; every topic in `topics` is present, with 0 when none. */
 export async function pendingByTopic(deps: Pick<DeadLetterDeps, 'store'>, topics: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>(topics.map((t) => [t, 0]));
-  for (const d of await listDeadLetters(deps, { status: 'pending' })) counts.set(d.originalTopic, (counts.get(d.originalTopic) ?? 0) + 1);
+  for (const d of await deps.store.pending(topics)) counts.set(d.originalTopic, (counts.get(d.originalTopic) ?? 0) + 1);
   return counts;
 }

@@ -1,7 +1,6 @@
-import { Router, type ErrorRequestHandler, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { EtagMismatchError, SidecarError } from '@todo/dapr';
-import { AppError, callerOf } from '@todo/service-kit';
+import { callerOf } from '@todo/service-kit';
 import { DEAD_LETTER_STATUSES } from '../domain/dead-letter.ts';
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter, type DeadLetterDeps } from '../domain/dead-letters.ts';
 
@@ -9,20 +8,12 @@ const ListQuery = z.strictObject({
   topic: z.string().min(1).max(200).optional(),
   /** `pending` unless asked: what needs an operator. `all` lists every status. */
   status: z.enum([...DEAD_LETTER_STATUSES, 'all']).default('pending'),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().min(1).max(100).optional(),
 });
 
 /** The gateway has already checked the admin role; the caller is kept for the audit trail. */
 const actorOf = (req: Request): string => callerOf(req).userId;
-
-/**
- * The state store being down is a 503, and losing every etag race on one record a 409: both say "try
- * again", neither is our bug (a 500).
- */
-const dependencyErrors: ErrorRequestHandler = (err, _req, _res, next) => {
-  if (err instanceof SidecarError) return next(new AppError('sidecar-unavailable', 503, 'state store unavailable', { cause: err }));
-  if (err instanceof EtagMismatchError) return next(new AppError('conflict', 409, 'dead letter is being changed concurrently; try again', { cause: err }));
-  next(err);
-};
 
 export function adminRoutes(deps: DeadLetterDeps): Router {
   const router = Router();
@@ -30,7 +21,7 @@ export function adminRoutes(deps: DeadLetterDeps): Router {
   router.get('/dead-letters', async (req, res) => {
     actorOf(req);
     const query = ListQuery.parse(req.query);
-    res.json({ items: await listDeadLetters(deps, query) });
+    res.json(await listDeadLetters(deps, query));
   });
 
   router.get('/dead-letters/:id', async (req, res) => {
@@ -48,6 +39,5 @@ export function adminRoutes(deps: DeadLetterDeps): Router {
     res.status(204).end();
   });
 
-  router.use(dependencyErrors);
   return router;
 }

@@ -1,8 +1,7 @@
-import type { Clock } from '@todo/service-kit';
 import { Router } from 'express';
 import { APP_IDS } from '@todo/contracts';
 import type { ServiceInvoker, Sidecar } from '@todo/dapr';
-import { requireAdmin, requireUser, type KeyProvider } from '../auth/jwt.ts';
+import { requireAdmin, requireUser, type KeyProvider, type TokenPolicy } from '../auth/jwt.ts';
 import { dashboard } from './dashboard.ts';
 import { forward, queryOf, segment } from './forward.ts';
 
@@ -10,7 +9,7 @@ export interface ApiDeps {
   invoker: ServiceInvoker;
   sidecar: Sidecar;
   signingKey: KeyProvider;
-  clock?: Clock;
+  tokenPolicy: TokenPolicy;
 }
 
 /** Every /api route is a service invocation through the gateway's sidecar; nothing is served locally. */
@@ -25,7 +24,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'sidecar-unavailable' });
   });
 
-  router.use('/api', requireUser(signingKey));
+  router.use('/api', requireUser(signingKey, deps.tokenPolicy));
 
   router.post('/api/tasks', (req, res) => forward(invoker, tasks, req, res, { method: 'POST', path: 'tasks', body: req.body }));
   router.get('/api/tasks', (req, res) => forward(invoker, tasks, req, res, { method: 'GET', path: `tasks${queryOf(req)}` }));
@@ -48,7 +47,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.post('/api/chat', (req, res) => forward(invoker, APP_IDS.chatService, req, res, { method: 'POST', path: 'chat', body: req.body }));
   router.get('/api/chat/history', (req, res) => forward(invoker, APP_IDS.chatService, req, res, { method: 'GET', path: 'chat/history' }));
 
-  router.get('/api/dashboard', dashboard(invoker, deps.clock ?? { now: () => new Date() }));
+  router.get('/api/dashboard', dashboard(invoker));
 
   const dlq = APP_IDS.deadLetterService;
   router.use('/api/admin', requireAdmin);

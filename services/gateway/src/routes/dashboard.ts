@@ -1,38 +1,35 @@
-import type { Clock } from '@todo/service-kit';
 import type { RequestHandler } from 'express';
-import { APP_IDS, type Notification, type Task } from '@todo/contracts';
-import type { ServiceInvoker } from '@todo/dapr';
-import { downstreamHeaders } from './forward.ts';
+import { z } from 'zod';
+import { APP_IDS, Notification, TaskSummary } from '@todo/contracts';
+import { UnexpectedResponseError, type ServiceInvoker } from '@todo/dapr';
+import { clientGone, downstreamHeaders } from './forward.ts';
 
 /** Each part has its own budget; a slow or stopped service costs the dashboard at most this long. */
 const PART_TIMEOUT_MS = 3_000;
 
-interface UpcomingReminder {
-  taskId: string;
-  title: string;
-  remindAt: string;
-}
+const RecentNotifications = z.object({ items: z.array(Notification) });
 
 /**
- * GET /api/dashboard: asks task-, reminder- and notification-service in parallel. A part that fails or
- * times out is left out and its service named in `degraded` — a partial answer, not an error.
+ * GET /api/dashboard: asks task- and notification-service in parallel. A part that fails or times out is
+ * left out and its service named in `degraded` — a partial answer, not an error. A part that runs out
+ * of time is aborted (not left running), and so is everything when the client goes away.
  */
-export function dashboard(invoker: ServiceInvoker, clock: Clock): RequestHandler {
+export function dashboard(invoker: ServiceInvoker): RequestHandler {
   return async (req, res) => {
     const headers = downstreamHeaders(req);
-    const ask = async <T>(appId: string, path: string): Promise<T> => {
-      const answer = await Promise.race([
-        invoker.invoke(appId, { method: 'GET', path, headers }),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), PART_TIMEOUT_MS).unref()),
-      ]);
+    const signal = clientGone(req, res);
+    const ask = async <T>(appId: string, path: string, schema: z.ZodType<T>): Promise<T> => {
+      const answer = await invoker.invoke(appId, { method: 'GET', path, headers, signal, timeoutMs: PART_TIMEOUT_MS });
       if (answer.status !== 200) throw new Error(`${appId} answered ${answer.status}`);
-      return answer.body as T;
+      const parsed = schema.safeParse(answer.body);
+      if (!parsed.success) throw new UnexpectedResponseError(`${appId} answered ${path} outside its contract`, { cause: parsed.error });
+      return parsed.data;
     };
-    const [tasks, reminders, notifications] = await Promise.allSettled([
-      ask<{ items: Task[] }>(APP_IDS.taskService, 'tasks'),
-      ask<{ items: UpcomingReminder[] }>(APP_IDS.reminderService, 'reminders/upcoming'),
-      ask<{ items: Notification[] }>(APP_IDS.notificationService, 'notifications/recent'),
+    const [summary, notifications] = await Promise.allSettled([
+      ask(APP_IDS.taskService, 'tasks/summary', TaskSummary),
+      ask(APP_IDS.notificationService, 'notifications/recent', RecentNotifications),
     ]);
+    if (signal.aborted) return;
     const degraded: string[] = [];
     const value = <T>(result: PromiseSettledResult<T>, appId: string): T | undefined => {
       if (result.status === 'fulfilled') return result.value;
@@ -40,20 +37,10 @@ export function dashboard(invoker: ServiceInvoker, clock: Clock): RequestHandler
       req.log.warn({ appId, err: result.reason }, 'dashboard part unavailable');
       return undefined;
     };
-    const taskItems = value(tasks, APP_IDS.taskService)?.items;
-    const now = clock.now();
-    const endOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-    const open = taskItems?.filter((t) => t.status === 'open') ?? [];
+    const tasks = value(summary, APP_IDS.taskService);
     res.json({
-      tasks: taskItems
-        ? {
-            open: open.length,
-            completed: taskItems.length - open.length,
-            overdue: open.filter((t) => t.dueAt && Date.parse(t.dueAt) < now.getTime()).length,
-            dueToday: open.filter((t) => t.dueAt && Date.parse(t.dueAt) >= now.getTime() && Date.parse(t.dueAt) < endOfDay.getTime()).length,
-          }
-        : null,
-      upcomingReminders: value(reminders, APP_IDS.reminderService)?.items ?? null,
+      tasks: tasks ? { open: tasks.open, completed: tasks.completed, overdue: tasks.overdue, dueToday: tasks.dueToday } : null,
+      upcomingReminders: tasks?.upcomingReminders ?? null,
       recentNotifications: value(notifications, APP_IDS.notificationService)?.items ?? null,
       degraded,
     });

@@ -1,8 +1,10 @@
 import type { Request, Response } from 'express';
-import { SidecarError, type InvokeRequest, type ServiceInvoker } from '@todo/dapr';
-import { AppError } from '@todo/service-kit';
+import type { InvokeRequest, ServiceInvoker } from '@todo/dapr';
 
-/** Headers a downstream service needs: who is calling, and the ids that tie logs and traces together. */
+/**
+ * Headers a downstream service needs: who is calling — always the authenticated principal, never a
+ * header the client sent — and the ids that tie logs and traces together.
+ */
 export function downstreamHeaders(req: Request): Record<string, string> {
   return {
     'x-user-id': req.principal.userId,
@@ -11,28 +13,27 @@ export function downstreamHeaders(req: Request): Record<string, string> {
   };
 }
 
+/** Aborts when the client goes away before it has its answer, so nobody keeps working for no one. */
+export function clientGone(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+  });
+  return controller.signal;
+}
+
 /**
  * Invokes `appId` through our sidecar and relays its answer: status, JSON body, `Location` (moved under
- * /api). A target that cannot be reached is a 503 problem, never a raw daprd error.
+ * /api). Failures to reach it are thrown and mapped once, by the service kit's error map (503/504).
  */
 export async function forward(invoker: ServiceInvoker, appId: string, req: Request, res: Response, request: InvokeRequest) {
-  let answer;
-  try {
-    answer = await invoker.invoke(appId, { ...request, headers: { ...downstreamHeaders(req), ...request.headers } });
-  } catch (err) {
-    if (err instanceof SidecarError) throw new AppError('service-unavailable', 503, `${appId} is unavailable`, { cause: err });
-    throw err;
-  }
-  // daprd's own failure (target not found, no healthy instance) comes back as 500 with an ERR_ code.
-  const body = answer.body as { errorCode?: string } | undefined;
-  if (answer.status >= 500 && typeof body?.errorCode === 'string') {
-    req.log.warn({ appId, status: answer.status, errorCode: body.errorCode }, 'invocation failed in daprd');
-    throw new AppError('service-unavailable', 503, `${appId} is unavailable`);
-  }
+  const answer = await invoker.invoke(appId, { ...request, headers: { ...downstreamHeaders(req), ...request.headers }, signal: clientGone(req, res) });
   // Only headers that mean something to a client cross the edge.
   const location = answer.headers.get('location');
   const etag = answer.headers.get('etag');
+  const retryAfter = answer.headers.get('retry-after');
   if (etag) res.set('etag', etag);
+  if (retryAfter) res.set('retry-after', retryAfter);
   if (location) res.location(`/api${location}`);
   res.status(answer.status);
   const contentType = answer.headers.get('content-type');

@@ -1,10 +1,11 @@
-import { APP_IDS, EVENT_TYPES, RecurringTaskCreated, TOPICS, type Task, type TaskCompleted } from '@todo/contracts';
-import { SidecarError, type EventBus, type ServiceInvoker } from '@todo/dapr';
-import { PoisonMessageError, TransientError, type Logger , type Clock } from '@todo/service-kit';
+import { EVENT_TYPES, TOPICS, type RecurringTaskCreated, type Task, type TaskCompleted } from '@todo/contracts';
+import type { EventBus } from '@todo/dapr';
+import { PoisonMessageError, type Logger, type Clock } from '@todo/service-kit';
 import { nextOccurrence } from './next-occurrence.ts';
+import type { OccurrenceApi } from './occurrence-api.ts';
 
 export interface RollForwardDeps {
-  invoker: ServiceInvoker;
+  tasks: OccurrenceApi;
   events: EventBus;
   clock: Clock;
 }
@@ -12,7 +13,7 @@ export interface RollForwardDeps {
 /**
  * On completion of a recurring task: create exactly one next instance through task-service. The call is
  * idempotent on (series, occurrence) there, and the recurring.task.created event id is derived from the
- * same pair, so redeliveries and retries have one effect. task-service unreachable → retry later.
+ * same pair, so redeliveries and retries have one effect. task-service unreachable → thrown → retry later.
  */
 export async function rollForward(deps: RollForwardDeps, event: TaskCompleted, log: Logger): Promise<Task | undefined> {
   const { task } = event;
@@ -37,27 +38,14 @@ export async function rollForward(deps: RollForwardDeps, event: TaskCompleted, l
     recurrence: task.recurrence,
   };
 
-  let answer;
-  try {
-    answer = await deps.invoker.invoke(APP_IDS.taskService, {
-      method: 'PUT',
-      path: `series/${encodeURIComponent(seriesId)}/occurrences/${encodeURIComponent(occurrence)}`,
-      body,
-      headers: { 'x-user-id': task.userId, 'x-correlation-id': event.correlationId },
-    });
-  } catch (err) {
-    if (err instanceof SidecarError) throw new TransientError('task-service unreachable', { cause: err });
-    throw err;
-  }
-  if (answer.status >= 500 || answer.status === 429) throw new TransientError(`task-service answered ${answer.status}`);
-  if (answer.status === 409) {
+  const actor = { userId: task.userId, correlationId: event.correlationId };
+  const result = await deps.tasks.createOccurrence(actor, seriesId, occurrence, body);
+  if (result.outcome === 'deleted') {
     log.info({ seriesId, occurrence }, 'next occurrence was created and deleted already; nothing to do');
     return undefined;
   }
-  if (answer.status !== 200 && answer.status !== 201) {
-    throw new PoisonMessageError(`task-service rejected the next occurrence: ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
-  const created = answer.body as Task;
+  if (result.outcome === 'rejected') throw new PoisonMessageError(`task-service rejected the next occurrence: ${result.detail}`);
+  const created = result.task;
   const announcement: RecurringTaskCreated = {
     id: `recurring:${seriesId}:${occurrence}`,
     type: EVENT_TYPES.recurringTaskCreated,
@@ -70,7 +58,7 @@ export async function rollForward(deps: RollForwardDeps, event: TaskCompleted, l
     taskId: created.id,
     dueAt: created.dueAt,
   };
-  await deps.events.publish(TOPICS.recurring, RecurringTaskCreated.parse(announcement), { partitionKey: task.userId });
-  log.info({ seriesId, previousTaskId: task.id, taskId: created.id, dueAt: created.dueAt, created: answer.status === 201 }, 'next occurrence ready');
+  await deps.events.publish(TOPICS.recurring, announcement, { partitionKey: task.userId });
+  log.info({ seriesId, previousTaskId: task.id, taskId: created.id, dueAt: created.dueAt, created: result.outcome === 'created' }, 'next occurrence ready');
   return created;
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { COMPONENTS, IncomingTaskEvent } from '@todo/contracts';
-import { callerOf, subscriptionHandler } from '@todo/service-kit';
-import { applyTaskEvent, sendDueReminders, upcomingReminders, type ReminderDeps } from '../domain/reminders.ts';
+import { subscriptionHandler } from '@todo/service-kit';
+import { applyTaskEvent, sendDueReminders, type ReminderDeps } from '../domain/reminders.ts';
 
 /** Delivery route named in components/common/subscriptions/reminder-task-events.yaml. */
 export const ROUTES = { taskEvents: '/events/task-events', cron: `/${COMPONENTS.reminderCron}` } as const;
@@ -26,8 +26,5 @@ export function reminderRoutes(deps: ReminderDeps): Router {
     }
   });
 
-  router.get('/reminders/upcoming', async (req, res) => {
-    res.json({ items: await upcomingReminders(deps, callerOf(req).userId) });
-  });
   return router;
 }

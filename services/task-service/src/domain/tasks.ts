@@ -1,18 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   EVENT_TYPES,
+  remindNotAfterDue,
+  remindNotAfterDueIssue,
+  type Actor,
   type CreateTaskRequest,
   type ListTasksQuery,
   type PatchTaskRequest,
   type Task,
   type TaskEvent,
+  type TaskPage,
+  type TaskSummary,
 } from '@todo/contracts';
-import { EtagMismatchError } from '@todo/dapr';
-import { AppError, notFound } from '@todo/service-kit';
+import { EtagMismatchError, retryOnConflict } from '@todo/dapr';
+import { AppError, notFound, type Clock } from '@todo/service-kit';
 import type { TaskRepository } from './task-repository.ts';
-
-import type { Clock } from '@todo/service-kit';
-export type { Clock };
 
 export interface TaskDeps {
   tasks: TaskRepository;
@@ -20,11 +22,8 @@ export interface TaskDeps {
   newId?: () => string;
 }
 
-/** Who acts, and the id that ties this action's logs and events together. */
-export interface Actor {
-  userId: string;
-  correlationId: string;
-}
+/** A filtered list looks at most this many tasks per call, so its cost is bounded whatever the filter. */
+const LIST_SCAN_LIMIT = 1_000;
 
 const iso = (value: string | undefined | null) => (value ? new Date(value).toISOString() : null);
 
@@ -98,11 +97,47 @@ export async function createOccurrence(
   return { task, created: true };
 }
 
-export async function listTasks(deps: TaskDeps, userId: string, filter: ListTasksQuery): Promise<Task[]> {
-  const tasks = await deps.tasks.listForUser(userId);
-  return tasks
-    .filter((t) => (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority) && (!filter.tag || t.tags.includes(filter.tag)))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+/**
+ * The caller's tasks in creation order, one page at a time: O(page), not O(all the user's tasks). A
+ * filtered page may hold fewer than `limit` items when matches are sparse (it looks at up to
+ * LIST_SCAN_LIMIT tasks); `next` continues where it stopped and is null after the last task.
+ */
+export async function listTasks(deps: TaskDeps, userId: string, query: ListTasksQuery): Promise<TaskPage> {
+  const accept = (t: Task) =>
+    (!query.status || t.status === query.status) && (!query.priority || t.priority === query.priority) && (!query.tag || t.tags.includes(query.tag));
+  return deps.tasks.listForUser(userId, { cursor: query.cursor, limit: query.limit, scanLimit: LIST_SCAN_LIMIT, accept });
+}
+
+const UPCOMING_REMINDERS = 10;
+
+/**
+ * Counts over every task of the user, and the next reminders of open tasks (reads them all, a few pages
+ * per round trip: the one read in the platform that is O(the user's tasks), for the dashboard).
+ */
+export async function summarizeTasks(deps: TaskDeps, userId: string): Promise<TaskSummary> {
+  const now = deps.clock.now().getTime();
+  const nowDate = deps.clock.now();
+  const endOfDay = Date.UTC(nowDate.getUTCFullYear(), nowDate.getUTCMonth(), nowDate.getUTCDate() + 1);
+  const summary: TaskSummary = { open: 0, completed: 0, overdue: 0, dueToday: 0, upcomingReminders: [] };
+  const upcoming: Task[] = [];
+  for await (const tasks of deps.tasks.allForUser(userId)) {
+    for (const t of tasks) {
+      if (t.status === 'completed') {
+        summary.completed++;
+        continue;
+      }
+      summary.open++;
+      const due = t.dueAt ? Date.parse(t.dueAt) : undefined;
+      if (due !== undefined && due < now) summary.overdue++;
+      else if (due !== undefined && due < endOfDay) summary.dueToday++;
+      if (t.remindAt && Date.parse(t.remindAt) >= now) upcoming.push(t);
+    }
+  }
+  summary.upcomingReminders = upcoming
+    .sort((a, b) => a.remindAt!.localeCompare(b.remindAt!))
+    .slice(0, UPCOMING_REMINDERS)
+    .map((t) => ({ taskId: t.id, title: t.title, remindAt: t.remindAt! }));
+  return summary;
 }
 
 /** Another user's task is indistinguishable from a missing one (404), so ids leak nothing. */
@@ -118,7 +153,8 @@ export async function getTask(deps: TaskDeps, userId: string, id: string): Promi
 
 /**
  * Read, check, write with the etag read. A concurrent writer makes the write fail; with If-Match the
- * caller asked for exactly that version (412), without it we re-read and apply the change again.
+ * caller asked for exactly that version (412), without it the change is applied again to the new
+ * version (retryOnConflict). When every attempt loses, the EtagMismatchError becomes a 409 at the edge.
  */
 async function mutate(
   deps: TaskDeps,
@@ -127,7 +163,7 @@ async function mutate(
   expectedVersion: number | undefined,
   change: (task: Task, now: string) => { task: Task; event: TaskEvent },
 ): Promise<Task> {
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const { task, etag } = await findOwned(deps, actor.userId, id);
     if (expectedVersion !== undefined && task.version !== expectedVersion) {
       throw new AppError('version-mismatch', 412, `task is at version ${task.version}, not ${expectedVersion}`);
@@ -135,14 +171,12 @@ async function mutate(
     const next = change(task, deps.clock.now().toISOString());
     try {
       await deps.tasks.commit(next.task, next.event, etag);
-      return next.task;
     } catch (err) {
-      if (!(err instanceof EtagMismatchError)) throw err;
-      if (expectedVersion !== undefined) throw new AppError('version-mismatch', 412, 'task was changed concurrently');
-      if (attempt >= 10) throw new AppError('conflict', 409, 'task is being changed concurrently; try again');
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 50 * attempt)); // let the winner commit
+      if (err instanceof EtagMismatchError && expectedVersion !== undefined) throw new AppError('version-mismatch', 412, 'task was changed concurrently');
+      throw err;
     }
-  }
+    return next.task;
+  });
 }
 
 export async function patchTask(deps: TaskDeps, actor: Actor, id: string, patch: PatchTaskRequest, expectedVersion?: number): Promise<Task> {
@@ -163,8 +197,8 @@ export async function patchTask(deps: TaskDeps, actor: Actor, id: string, patch:
       set('recurrence', patch.recurrence && { ...patch.recurrence, ...(patch.recurrence.until ? { until: iso(patch.recurrence.until)! } : {}) });
       if (patch.recurrence && !next.seriesId) set('seriesId', next.id);
     }
-    if (next.dueAt && next.remindAt && Date.parse(next.remindAt) > Date.parse(next.dueAt)) {
-      throw new AppError('validation-failed', 400, 'request is invalid', { errors: [{ path: 'remindAt', message: 'remindAt must not be after dueAt' }] });
+    if (!remindNotAfterDue(next)) {
+      throw new AppError('validation-failed', 400, 'request is invalid', { errors: [{ path: remindNotAfterDueIssue.path.join('.'), message: remindNotAfterDueIssue.message }] });
     }
     Object.assign(next, { updatedAt: now, version: task.version + 1 });
     return { task: next, event: { ...envelope(deps, actor), type: EVENT_TYPES.taskUpdated, task: next, changed } };
@@ -179,17 +213,12 @@ export async function completeTask(deps: TaskDeps, actor: Actor, id: string): Pr
   });
 }
 
+/** The task goes, its tombstone carries task.deleted; its id stays in the user's index and is skipped. */
 export async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  await retryOnConflict(async () => {
     const { task, etag } = await findOwned(deps, actor.userId, id);
     const now = deps.clock.now().toISOString();
     const gone: Task = { ...task, updatedAt: now, version: task.version + 1 };
-    try {
-      await deps.tasks.remove(task, { ...envelope(deps, actor), type: EVENT_TYPES.taskDeleted, task: gone }, etag, now);
-      break;
-    } catch (err) {
-      if (!(err instanceof EtagMismatchError) || attempt >= 5) throw err;
-    }
-  }
-  await deps.tasks.removeFromUserIndex(actor.userId, id);
+    await deps.tasks.remove(task, { ...envelope(deps, actor), type: EVENT_TYPES.taskDeleted, task: gone }, etag, now);
+  });
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CreateTaskRequest, ListTasksQuery, PatchTaskRequest } from '@todo/contracts';
-import { AppError, callerOf } from '@todo/service-kit';
+import { AppError, callerOf as actorOf } from '@todo/service-kit';
 import {
   completeTask,
   createOccurrence,
@@ -10,11 +10,9 @@ import {
   getTask,
   listTasks,
   patchTask,
-  type Actor,
+  summarizeTasks,
   type TaskDeps,
 } from '../domain/tasks.ts';
-
-const actorOf = (req: Request): Actor => callerOf(req);
 
 /** `If-Match: 3` or `If-Match: "3"` (a quoted entity tag) → 3. */
 function expectedVersion(req: Request): number | undefined {
@@ -37,7 +35,12 @@ export function taskRoutes(deps: TaskDeps): Router {
   });
 
   router.get('/tasks', async (req, res) => {
-    res.json({ items: await listTasks(deps, actorOf(req).userId, ListTasksQuery.parse(req.query)) });
+    res.json(await listTasks(deps, actorOf(req).userId, ListTasksQuery.parse(req.query)));
+  });
+
+  // Internal, for the gateway's dashboard: counts over all of the caller's tasks.
+  router.get('/tasks/summary', async (req, res) => {
+    res.json(await summarizeTasks(deps, actorOf(req).userId));
   });
 
   router.get('/tasks/:id', async (req, res) => {
