@@ -1,6 +1,6 @@
 // Bad input gets a clear 4xx problem+json from the gateway, never a 5xx.
 import { describe, expect, it } from 'vitest';
-import { api } from '../support/clients.ts';
+import { api, platform, tokenFor } from '../support/clients.ts';
 
 const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number) => {
   expect(res.status).toBe(status);
@@ -44,5 +44,28 @@ describe('POST /api/tasks with bad input', () => {
 
   it('when the body is over 64 KB, then 413', async () => {
     expectProblem(await api('POST', '/api/tasks', { body: { title: 'x', description: 'y'.repeat(70 * 1024) } }), 413);
+  });
+});
+
+describe('no caller can make a service unavailable to others', () => {
+  it('when one user sends 50 invalid creates and 50 reads of a missing id, then they all get 4xx and another user still gets 201', async () => {
+    const burst = await Promise.all([
+      ...Array.from({ length: 50 }, () => api('POST', '/api/tasks', { user: 'mallory', body: { title: '' } })),
+      ...Array.from({ length: 50 }, () => api('GET', '/api/tasks/no-such-task', { user: 'mallory' })),
+    ]);
+    expect(burst.filter((r) => r.status === 400)).toHaveLength(50);
+    expect(burst.filter((r) => r.status === 404)).toHaveLength(50);
+    // Before: daprd's breaker counted the 4xx as failures and every task call answered 503 for ~15 s.
+    const creates = await Promise.all(Array.from({ length: 20 }, (_, i) => api('POST', '/api/tasks', { user: 'trent', body: { title: `after the burst ${i}` } })));
+    expect(creates.map((r) => r.status)).toEqual(Array(20).fill(201));
+  });
+
+  it('when clients hang up on 30 requests in flight, then the next calls are served', async () => {
+    const token = await tokenFor('impatient');
+    await Promise.all(Array.from({ length: 30 }, () =>
+      fetch(`${platform().gatewayUrl}/api/tasks`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1) }).catch(() => undefined)));
+    const res = await api('POST', '/api/tasks', { user: 'trent', body: { title: 'after the hang-ups' } });
+    expect(res.status).toBe(201);
+    expect((await api('GET', '/api/tasks?limit=1', { user: 'impatient' })).status).toBe(200);
   });
 });

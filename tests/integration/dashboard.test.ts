@@ -7,7 +7,7 @@ describe('GET /api/dashboard', () => {
     await startApp('notification-service');
   });
 
-  it('counts the caller\'s tasks and lists nothing degraded when all is up', async () => {
+  it('when every service is up, then the caller\'s counts, upcoming reminders and recent notifications, nothing degraded', async () => {
     const user = 'dana';
     await api('POST', '/api/tasks', { user, body: { title: 'overdue', dueAt: new Date(Date.now() - 3_600_000).toISOString() } });
     await api('POST', '/api/tasks', { user, body: { title: 'later', dueAt: '2031-01-01T00:00:00Z' } });
@@ -27,9 +27,12 @@ describe('GET /api/dashboard', () => {
     expect(res.body.recentNotifications).toEqual([expect.objectContaining({ kind: 'task-completed', taskId: done.id })]);
   });
 
-  it('with notification-service stopped answers 200 with degraded: ["notification-service"]', async () => {
+  it('when notification-service is stopped, then 200 with degraded: ["notification-service"]', async () => {
+    // Independent of the test before: its own user and tasks.
+    const user = 'dana-degraded';
+    for (const title of ['a', 'b', 'c']) await api('POST', '/api/tasks', { user, body: { title } });
     await stopApp('notification-service');
-    const res = await api('GET', '/api/dashboard', { user: 'dana' });
+    const res = await api('GET', '/api/dashboard', { user });
     expect(res.status).toBe(200);
     expect(res.body.degraded).toEqual(['notification-service']);
     expect(res.body.tasks.open).toBe(3);

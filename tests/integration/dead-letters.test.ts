@@ -6,12 +6,12 @@ import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
 const publishRaw = async (event: object) => expect(await publishTaskEventRaw(event)).toBe(204);
 
 describe('admin dead letters', () => {
-  it('is admin-only: a user token gets 403, no token 401', async () => {
+  it('when the caller is not an admin, then 403; without a token, 401', async () => {
     expect((await api('GET', '/api/admin/dead-letters', { user: 'plain-user' })).status).toBe(403);
     expect((await api('GET', '/api/admin/dead-letters', { token: null })).status).toBe(401);
   });
 
-  it('an invalid event on task-events ends in the list; replay answers 202, discard 204', async () => {
+  it('when an invalid event is on task-events, then it is listed once; replaying it is refused (409: consumers cannot read it); discarding answers 204', async () => {
     const poisonId = `poison-${Date.now()}`;
     await publishRaw({ id: poisonId, type: 'task.created', version: 1, userId: 'x' /* no task, no occurredAt: invalid */ });
     const admin = { user: 'ops', headers: {} };
@@ -27,7 +27,9 @@ describe('admin dead letters', () => {
     const id = letters[0]!.id;
 
     expect((await api('GET', `/api/admin/dead-letters/${id}`, { token })).body.id).toBe(id);
-    expect((await api('POST', `/api/admin/dead-letters/${id}/replay`, { token })).status).toBe(202);
+    const replay = await api('POST', `/api/admin/dead-letters/${id}/replay`, { token });
+    expect(replay.status).toBe(409);
+    expect(replay.body.type).toBe('urn:todo:problem:not-replayable');
     expect((await api('DELETE', `/api/admin/dead-letters/${id}`, { token })).status).toBe(204);
     expect((await api('GET', `/api/admin/dead-letters/${id}`, { token })).body.status).toBe('discarded');
     expect((await api('GET', '/api/admin/dead-letters/does-not-exist', { token })).status).toBe(404);

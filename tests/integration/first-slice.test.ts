@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { api, canReadTopic, daprMetric, eventually, platform, readTopic, redisHash, redisTtl, webhookReceived } from '../support/clients.ts';
 
 describe('POST /api/tasks through the real runtime', () => {
-  it('creates the task: 201, Location, and the task as the contract describes it', async () => {
+  it('when a task is created, then 201, Location, and the task as the contract describes it', async () => {
     const res = await api('POST', '/api/tasks', { user: 'alice', body: { title: 'Buy milk', tags: ['home'], priority: 'high' } });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/api/tasks/${res.body.id}`);
     expect(res.body).toMatchObject({ userId: 'alice', title: 'Buy milk', tags: ['home'], priority: 'high', status: 'open', version: 1 });
   });
 
-  it('reaches task-service only by service invocation through the gateway sidecar', async () => {
+  it('when a task is created, then task-service is reached only by service invocation through the gateway sidecar', async () => {
     const before = await daprMetric('gateway', 'dapr_runtime_service_invocation_req_sent_total', { dst_app_id: 'task-service' });
     const res = await api('POST', '/api/tasks', { body: { title: 'via daprd' } });
     expect(res.status).toBe(201);
@@ -20,15 +20,15 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(after - before).toBe(1);
   });
 
-  it('stores the task in Redis under the task-service app-id prefix', async () => {
+  it('when a task is created, then it is stored in Redis under the task-service app-id prefix, and indexed in a page of its user', async () => {
     const res = await api('POST', '/api/tasks', { user: 'bob', body: { title: 'Stored where?' } });
     const stored = await redisHash(`task-service||task:${res.body.id}`);
     expect(JSON.parse(stored.data ?? 'null')).toEqual(res.body);
-    const index = await redisHash('task-service||user:bob:tasks');
+    const index = await redisHash('task-service||user:bob:tasks:p:0');
     expect(JSON.parse(index.data ?? '[]')).toContain(res.body.id);
   });
 
-  it('claims each task version under a key Redis expires after a day (ttlInSeconds)', async () => {
+  it('when a task changes, then its version is claimed under a key Redis expires after a day (ttlInSeconds)', async () => {
     const { body: task } = await api('POST', '/api/tasks', { user: 'bob', body: { title: 'Claimed once' } });
     expect((await api('POST', `/api/tasks/${task.id}/complete`, { user: 'bob' })).status).toBe(200);
     const ttl = await redisTtl(`task-service||transition:${task.id}:v2`);
@@ -38,7 +38,7 @@ describe('POST /api/tasks through the real runtime', () => {
 
   // Kafka: its console consumer; Redis Streams: redis-cli XRANGE. RabbitMQ and MQTT keep nothing to read
   // back; there the next test's delivery is the proof.
-  it.skipIf(!canReadTopic())('publishes task.created on the broker, read back with the broker\'s own tools', async () => {
+  it.skipIf(!canReadTopic())('when a task is created, then task.created is on the broker, read back with the broker\'s own tools', async () => {
     const res = await api('POST', '/api/tasks', { user: 'carol', body: { title: 'Cross the broker' } });
     const taskId: string = res.body.id;
     const mine = (records: { value: string }[]) => records.map((r) => JSON.parse(r.value)).filter((ce) => ce.data?.task?.id === taskId);
@@ -49,7 +49,7 @@ describe('POST /api/tasks through the real runtime', () => {
     expect(events[0].data.correlationId).toEqual(expect.any(String));
   });
 
-  it('delivers task.completed to notification-service, which stores one notification under its own prefix', async () => {
+  it('when a task is completed, then notification-service gets task.completed and stores one notification under its own prefix', async () => {
     const { body: task } = await api('POST', '/api/tasks', { user: 'dave', body: { title: 'Finish me' } });
     expect((await api('POST', `/api/tasks/${task.id}/complete`, { user: 'dave' })).status).toBe(200);
     const feed = await eventually(async () => {
@@ -78,7 +78,7 @@ describe('POST /api/tasks through the real runtime', () => {
 });
 
 describe('the sidecar boundary is authenticated both ways', () => {
-  it('an app rejects a call that does not carry the sidecar\'s APP_API_TOKEN', async () => {
+  it('when a call to an app does not carry the sidecar\'s APP_API_TOKEN, then 401 — x-user-id alone opens nothing', async () => {
     const { appPort } = platform().apps['task-service']!;
     const res = await fetch(`http://127.0.0.1:${appPort}/tasks`, {
       method: 'POST',
@@ -89,15 +89,27 @@ describe('the sidecar boundary is authenticated both ways', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
-  it('a sidecar rejects API calls without DAPR_API_TOKEN', async () => {
+  it('when a call to a sidecar does not carry DAPR_API_TOKEN, then 401', async () => {
     const { daprHttpPort } = platform().apps['task-service']!;
     const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/state/statestore/task:anything`);
     expect(res.status).toBe(401);
   });
 });
 
+describe('who a request acts for', () => {
+  it('when a client sends its own x-user-id, then the gateway ignores it: the token\'s subject is the user', async () => {
+    const { body: task } = await api('POST', '/api/tasks', { user: 'victim', body: { title: 'private' } });
+    const sneaky = await api('GET', `/api/tasks/${task.id}`, { user: 'attacker', headers: { 'x-user-id': 'victim' } });
+    expect(sneaky.status).toBe(404);
+    const list = await api('GET', '/api/tasks', { user: 'attacker', headers: { 'x-user-id': 'victim' } });
+    expect(list.body.items).toEqual([]);
+    const create = await api('POST', '/api/tasks', { user: 'attacker', headers: { 'x-user-id': 'victim' }, body: { title: 'planted' } });
+    expect(create.body.userId).toBe('attacker');
+  });
+});
+
 describe('GET /api/health', () => {
-  it('answers 200 without a token when the gateway and its sidecar are up', async () => {
+  it('when the gateway and its sidecar are up, then 200 without a token', async () => {
     const res = await api('GET', '/api/health', { token: null });
     expect(res.status).toBe(200);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
 
 describe('schema evolution: task.completed v1 → a v2 consumer', () => {
-  it('notification-service turns a v1 task.completed into its notification', async () => {
+  it('when a v1 task.completed arrives, then notification-service upcasts it and notifies', async () => {
     const id = randomUUID();
     const now = new Date().toISOString();
     const v1 = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../support/clients.ts';
 
 describe('a task through its whole life, for two users', () => {
-  it('keeps each user\'s tasks to that user and follows the contract at every step', async () => {
+  it('when two users create, list, patch, complete and delete, then each sees only their own tasks and every step follows the contract', async () => {
     const erin = { user: 'erin-lifecycle' };
     const frank = { user: 'frank-lifecycle' };
 
@@ -48,7 +48,7 @@ describe('a task through its whole life, for two users', () => {
     expect((await api('GET', '/api/tasks', erin)).body.items.map((t: { id: string }) => t.id)).toEqual([a.body.id]);
   });
 
-  it('rejects an If-Match that is not a version, and a bad filter, with 400', async () => {
+  it('when If-Match is not a version, a filter is unknown or a patch is empty, then 400', async () => {
     const t = await api('POST', '/api/tasks', { user: 'gina', body: { title: 'x' } });
     expect((await api('PATCH', `/api/tasks/${t.body.id}`, { user: 'gina', body: { title: 'y' }, headers: { 'if-match': 'abc' } })).status).toBe(400);
     expect((await api('GET', '/api/tasks?status=someday', { user: 'gina' })).status).toBe(400);

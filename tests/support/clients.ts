@@ -199,6 +199,55 @@ async function describeGroups(): Promise<Map<string, { group: string; offset: st
   return rows;
 }
 
+/** Sum of every pub/sub delivery counter on every sidecar: it moves whenever any subscriber handles anything. */
+async function deliveriesSoFar(): Promise<number> {
+  let total = 0;
+  for (const appId of Object.keys(platform().apps)) total += await daprMetric(appId, 'dapr_component_pubsub_ingress_count').catch(() => 0);
+  return total;
+}
+
+/** Consumer-group backlog as the broker itself reports it (Kafka, Redis Streams); undefined where it cannot tell. */
+async function brokerBacklog(): Promise<number | undefined> {
+  if (platform().broker === 'kafka') {
+    return [...(await describeGroups()).values()].reduce((sum, row) => sum + (Number.isFinite(row.lag) ? row.lag : 0), 0);
+  }
+  if (platform().broker === 'redis') {
+    let backlog = 0;
+    const { stdout: keys } = await run('redis-cli', ['-p', String(platform().brokerPort), '--raw', 'KEYS', '*']);
+    for (const stream of keys.split('\n').filter(Boolean)) {
+      const { stdout } = await run('redis-cli', ['-p', String(platform().brokerPort), '--raw', 'XINFO', 'GROUPS', stream]).catch(() => ({ stdout: '' }));
+      const lines = stdout.split('\n');
+      for (let i = 0; i < lines.length; i++) if (lines[i] === 'pending' || lines[i] === 'lag') backlog += Number(lines[i + 1]) || 0;
+    }
+    return backlog;
+  }
+  return undefined;
+}
+
+/**
+ * Waits until the subscribers have handled everything published so far — the condition a test needs
+ * before it can say "exactly one" and mean it: the broker reports no backlog for any consumer group
+ * (Kafka, Redis Streams), and no sidecar's delivery counter moves between two reads a second apart
+ * (every broker; on RabbitMQ and MQTT it is the only signal there is).
+ */
+export async function settled(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await deliveriesSoFar();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = await deliveriesSoFar();
+    if (now === last && ((await brokerBacklog()) ?? 0) === 0 && (await deliveriesSoFar()) === now) return;
+    if (Date.now() > deadline) throw new Error(`subscribers still busy after ${timeoutMs} ms`);
+    last = now;
+  }
+}
+
+/** A reminder record as reminder-service stores it (its status tells whether it can still be sent). */
+export async function reminderRecord(taskId: string): Promise<{ status: string; remindAt: string | null } | undefined> {
+  const hash = await redisHash(`reminder-service||reminder:${taskId}`);
+  return hash.data ? (JSON.parse(hash.data) as { status: string; remindAt: string | null }) : undefined;
+}
+
 /**
  * Consumer groups where a partition has lag and makes no progress over `windowMs`: a Dapr Kafka
  * subscriber that stopped consuming without an error, either the whole group (no member left) or single

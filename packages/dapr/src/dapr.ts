@@ -79,10 +79,17 @@ function statusOf(err: unknown): number | undefined {
   }
 }
 
-/** Dapr answers an etag conflict with 409 (save, delete, transaction). */
+/**
+ * Dapr answers an etag conflict on save and delete with 409. A transaction whose etag check failed in
+ * the Redis store comes back as 500 ERR_STATE_TRANSACTION with the store's script error, measured:
+ * "error while executing state transaction: ERR user_script:14: failed to set key <key> script: …"
+ * (the other operations applied anyway — the ports contract pins both). The etag check is the only
+ * failure those scripts report, so that message is read as the conflict it is.
+ */
 function rethrow(err: unknown, what: string, key?: string): never {
   const status = statusOf(err);
-  if (status === 409 && key !== undefined) throw new EtagMismatchError(key, { cause: err });
+  const etagConflict = status === 409 || (err instanceof Error && /ERR_STATE_TRANSACTION.*failed to (set|delete) key/.test(err.message));
+  if (etagConflict && key !== undefined) throw new EtagMismatchError(key, { cause: err });
   throw new SidecarError(`${what} failed`, { status, cause: err });
 }
 
