@@ -35,8 +35,8 @@ test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, 
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh
 
-lint: ## eslint + typescript
-	@npx eslint . && npx tsc -p tsconfig.json
+lint: ## eslint + typescript + shellcheck (what CI checks)
+	@bash scripts/lint.sh
 
 typecheck: ## typescript only
 	@npx tsc -p tsconfig.json

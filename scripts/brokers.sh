@@ -12,6 +12,7 @@
 #   MQTT_PORT (11883)          Mosquitto
 # The matching component YAMLs are components/<broker>/; the addresses there (127.0.0.1:<default port>)
 # are what a test harness rewrites when it picks other ports.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 BROKER_REDIS_PORT="${BROKER_REDIS_PORT:-16380}"
@@ -119,11 +120,11 @@ CONF
     # Our own epmd on a private port and loopback only, tracked by pid (an epmd that erl starts by
     # itself is a daemon on 0.0.0.0:4369 that outlives the broker).
     if ! alive rabbitmq-epmd; then
-      cd "$dir"
+      cd "$dir" || exit
       spawn rabbitmq-epmd "$dir/epmd.log" epmd -port "$RABBITMQ_EPMD_PORT" -address 127.0.0.1
       started_or_die rabbitmq-epmd "$RABBITMQ_EPMD_PORT" 10 "$dir/epmd.log"
     fi
-    cd "$dir"
+    cd "$dir" || exit
     spawn rabbitmq "$dir/rabbitmq.log" "$RABBITMQ_BIN/rabbitmq-server"
     started_or_die rabbitmq "$RABBITMQ_PORT" 90 "$dir/rabbitmq.log"
     "$RABBITMQ_BIN/rabbitmq-diagnostics" -q -n "$RABBITMQ_NODENAME" ping >/dev/null 2>&1 ||

@@ -8,6 +8,7 @@
 #   KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), REDIS_PORT (16379), RUN_DIR (.run), and the
 #   other brokers' ports (BROKER_REDIS_PORT, RABBITMQ_PORT, MQTT_PORT; see scripts/brokers.sh).
 #   REDIS_APPENDONLY=yes for tests that restart Redis and expect the data to survive.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 KAFKA_VERSION=3.9.1
@@ -107,13 +108,15 @@ case "${1:-}" in
     start_redis
     start_broker
     ;;
-  stop)
+  stop) # every one of them, even when one cannot be stopped; non-zero if any survives
     step "Stopping infrastructure"
-    stop_one kafka
-    if alive redis-broker; then bash "$ROOT/scripts/brokers.sh" stop redis; fi
-    if alive rabbitmq || alive rabbitmq-epmd; then bash "$ROOT/scripts/brokers.sh" stop rabbitmq; fi
-    if alive mqtt; then bash "$ROOT/scripts/brokers.sh" stop mqtt; fi
-    stop_one redis
+    failed=0
+    stop_one kafka || failed=1
+    if alive redis-broker; then bash "$ROOT/scripts/brokers.sh" stop redis || failed=1; fi
+    if alive rabbitmq || alive rabbitmq-epmd; then bash "$ROOT/scripts/brokers.sh" stop rabbitmq || failed=1; fi
+    if alive mqtt; then bash "$ROOT/scripts/brokers.sh" stop mqtt || failed=1; fi
+    stop_one redis || failed=1
+    exit "$failed"
     ;;
   restart) # restart one of them with its data (the fault suite's broker and Redis restarts)
     case "${2:-}" in

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make run`: setup, infrastructure, then every app in dapr.yaml with its sidecar. Ctrl-C stops it all.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 bash "$ROOT/scripts/setup.sh"
 bash "$ROOT/scripts/infra.sh" start
 trap 'bash "$ROOT/scripts/infra.sh" stop' EXIT
 
 step "Apps and sidecars (dapr.yaml)"
-cd "$ROOT"
+cd "$ROOT" || exit
 # Both tokens are per-checkout randoms from the run dir (never committed); daprd reads them from its env.
 node --import tsx -e "import('./tools/launcher/secrets.ts').then(m => m.ensureDevSecrets('$RUN_DIR'))"
 if command -v dapr >/dev/null 2>&1 && dapr version 2>/dev/null | grep -q 'CLI version: 1\.18'; then

@@ -6,6 +6,7 @@
 #   3. build it from Go modules into the machine cache (cold: ~8 min on 2 cores), then copy.
 # The dapr CLI is optional: when a 1.18 CLI is installed, `make run` uses `dapr run -f dapr.yaml`;
 # otherwise the project launcher runs the same file. See docs/dapr-build.md.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 DAPRD_VERSION=1.18.3
@@ -19,16 +20,14 @@ mkdir -p "$BIN" "$CACHE_BIN"
 version_of() { "$1" --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1 || true; }
 
 provide_daprd() {
-  local c
+  local c="$CACHE_BIN/daprd"
   # The project copy must be this recipe's build (it needs the sqlite resolver); ~/.dapr is not.
   if [ -x "$BIN/daprd" ] && [ -f "$BIN/.recipe-$RECIPE" ]; then info "daprd $DAPRD_VERSION: $BIN/daprd"; return 0; fi
-  for c in "$CACHE_BIN/daprd"; do
-    if [ -x "$c" ] && [ "$(version_of "$c")" = "$DAPRD_VERSION" ]; then
-      rm -f "$BIN"/.recipe-* && cp "$c" "$BIN/daprd" && touch "$BIN/.recipe-$RECIPE"
-      info "daprd $DAPRD_VERSION: $c"
-      return 0
-    fi
-  done
+  if [ -x "$c" ] && [ "$(version_of "$c")" = "$DAPRD_VERSION" ]; then
+    rm -f "$BIN"/.recipe-* && cp "$c" "$BIN/daprd" && touch "$BIN/.recipe-$RECIPE"
+    info "daprd $DAPRD_VERSION: $c"
+    return 0
+  fi
   return 1
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Resolves the Kafka 3.9 broker + tools classpath from Maven Central into the machine cache.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 KAFKA_VERSION=3.9.1
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
@@ -16,5 +17,6 @@ else
     mvn -B -ntp -f "$ROOT/tools/kafka/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
   touch "$stamp"
-  info "$(ls "$KAFKA_LIBS" | grep -c jar) jars in $KAFKA_LIBS"
+  jars=("$KAFKA_LIBS"/*.jar)
+  info "${#jars[@]} jars in $KAFKA_LIBS"
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make run` and `make test` need, idempotent: a second run on the same machine takes seconds.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 start=$SECONDS
 
@@ -9,14 +10,15 @@ need npm "Install npm (it ships with Node.js)."
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js >= 20 required (found $(node --version))"
 info "node $(node --version), npm $(npm --version 2>/dev/null)"
 
-# npm install, not npm ci: npm 11 rejects its own lock file in `ci` when optional platform packages
-# (rollup, esbuild) were pruned from it; install with the lock is as reproducible for our purposes.
+# npm ci installs exactly the committed lock file and never rewrites it (npm install did: a fresh clone
+# came out with +345 lines in package-lock.json). The marker is keyed by the committed lock, so the next
+# run installs again only when the lock changes.
 step "npm packages"
 lock_hash=$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)
 if [ -f "$ROOT/node_modules/.installed-$lock_hash" ]; then
   info "node_modules up to date"
 else
-  (cd "$ROOT" && with_heartbeat "npm install" "$RUN_DIR/npm-install.log" npm install --no-audit --no-fund)
+  (cd "$ROOT" && with_heartbeat "npm ci" "$RUN_DIR/npm-install.log" npm ci --no-audit --no-fund)
   touch "$ROOT/node_modules/.installed-$lock_hash"
 fi
 

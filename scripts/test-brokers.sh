@@ -6,8 +6,9 @@
 #      and poison / transient / replay (exact attempts, dead letters, one effect per replay).
 # Then prints the matrix and writes it to docs/broker-matrix.md. Each profile boots its own broker,
 # Redis and sidecars on free ports; nothing is shared between profiles.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
-cd "$ROOT"
+cd "$ROOT" || exit
 brokers="${BROKERS:-kafka redis rabbitmq mqtt}"
 out="$RUN_DIR/test-results/brokers"
 rm -rf "$out" && mkdir -p "$out"

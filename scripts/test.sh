@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: setup, then unit tests, then integration tests against real sidecars, Kafka and Redis.
 # Writes vitest JSON results to .run/test-results/ so CI can count them.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
-cd "$ROOT"
+cd "$ROOT" || exit
 bash scripts/setup.sh
 mkdir -p "$RUN_DIR/test-results"
 status=0

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the setup/run scripts. Sourced, never executed.
 set -euo pipefail
 
@@ -60,16 +61,47 @@ spawn() { # spawn <name> <log> <cmd...>: detached (own session), so Ctrl-C in a 
   echo $! >"$PIDS/$name.pid"
 }
 
-stop_one() { # stop_one <name>: TERM, then KILL after 15 s
-  local name=$1 pid i
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid=$(cat "$PIDS/$name.pid")
+stop_one() { # stop_one <name>: TERM, then KILL after 15 s; returns 1 when the process survives that too
+  stop_pidfile "$PIDS/$1.pid" "$1"
+}
+
+stop_pidfile() { # stop_pidfile <file> <label>: stops the process the file names (TERM, 15 s, KILL)
+  local file=$1 name=$2 pid i
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 75; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { info "$name did not stop in 15s; killing"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
+    if kill -0 "$pid" 2>/dev/null; then
+      info "$name did not stop in 15s; killing"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 25; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    fi
+    if kill -0 "$pid" 2>/dev/null; then
+      printf '\033[31merror:\033[0m %s (pid %s) is still running after KILL\n' "$name" "$pid" >&2
+      return 1
+    fi
     info "stopped $name (pid $pid)"
   fi
-  rm -f "$PIDS/$name.pid"
+  rm -f "$file"
+}
+
+# Installs Debian packages as root without starting their services: policy-rc.d answers 101 ("action
+# forbidden") to the maintainer scripts, so no system-wide Redis/RabbitMQ/Mosquitto comes up on its
+# default port. The policy file is ours only if it was not there before, and it is removed on every
+# way out of this function — a failed install must not leave it behind for the rest of the machine.
+apt_install() { # apt_install <log name> <package...>
+  local log="$CACHE_DIR/apt-$1.log"; shift
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null ||
+    die "$* not installed. Install it as root (Debian: sudo apt-get install $*)."
+  info "installing $* with apt-get"
+  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
+  local own_policy=0 rc=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1 || rc=$?
+  [ "$own_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
+  [ "$rc" = 0 ] || { tail -20 "$log" >&2; die "apt-get install $* failed (log: $log)"; }
 }
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make lint`: eslint, the TypeScript compiler, and shellcheck on every script — what CI checks too.
+# shellcheck comes from Debian's package (installed here the first time).
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+cd "$ROOT" || exit
+status=0
+step "eslint"
+npx eslint . || status=1
+step "typescript"
+npx tsc -p tsconfig.json || status=1
+step "shellcheck"
+command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck shellcheck
+shellcheck -x -S warning scripts/*.sh scripts/lib/*.sh .ci/run && info "scripts clean" || status=1
+exit $status
