@@ -9,6 +9,7 @@
 #                                    and .run/kube/bin on PATH (inside the network namespace with --keda)
 # Binaries come from scripts/setup-kube.sh [keda]. With --keda everything runs inside a network
 # namespace that has only `lo`, because keda-adapter binds all interfaces (docs/kube-toolchain.md).
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 KUBE="$RUN_DIR/kube"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make lint`: eslint, the TypeScript compiler, and shellcheck on every script — what CI checks too.
-# shellcheck comes from Debian's package (installed here the first time).
+# The shellcheck binary comes from Debian's package (installed here the first time).
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT" || exit

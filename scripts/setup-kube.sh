@@ -9,6 +9,7 @@
 # Each piece is keyed by a recipe hash (its wrapper module under tools/kube/ + version + build flags) to
 # a machine-wide cache, $CACHE_DIR/kube-<piece>-<hash>/: built once per machine (cold: ~25-40 min
 # for everything on 2 cores), then a fresh clone sets up in seconds. See docs/kube-toolchain.md.
+# shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 WANT_KEDA=0
