@@ -2,7 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run stop token test test-unit test-integration test-faults test-brokers lint typecheck
+.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers lint typecheck
+
+# Every Node command runs on the project's Node (26 LTS; scripts/setup-node.sh installs it when the
+# machine's is older).
+NODE := bash scripts/with-node.sh
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -18,19 +22,19 @@ stop: ## stop everything `make run` started
 
 token: ## print a dev JWT: make token USER=alice [ADMIN=1]
 	@# USER only when given on the command line: make also sees the login USER from the environment.
-	@TOKEN_USER="$(if $(filter command line,$(origin USER)),$(USER))" ADMIN="$(ADMIN)" node --import tsx tools/launcher/token.ts
+	@TOKEN_USER="$(if $(filter command line,$(origin USER)),$(USER))" ADMIN="$(ADMIN)" $(NODE) node --import tsx tools/launcher/token.ts
 
 test: ## setup + unit + integration tests against real sidecars, Kafka and Redis
 	@bash scripts/test.sh
 
 test-unit: ## unit tests only (no infrastructure)
-	@npx vitest run --project unit
+	@$(NODE) npx vitest run --project unit
 
 test-integration: setup ## integration tests only
-	@npx vitest run --project integration
+	@$(NODE) npx vitest run --project integration
 
-test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker; writes docs/fault-report.md
-	@mkdir -p .run/test-results && npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=.run/test-results/faults.json
+test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker, catch-up; writes docs/fault-report.md
+	@mkdir -p .run/test-results && $(NODE) npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=.run/test-results/faults.json
 
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh
@@ -39,4 +43,4 @@ lint: ## eslint + typescript + shellcheck (what CI checks)
 	@bash scripts/lint.sh
 
 typecheck: ## typescript only
-	@npx tsc -p tsconfig.json
+	@$(NODE) npx tsc -p tsconfig.json

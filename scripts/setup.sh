@@ -5,9 +5,10 @@ source "$(dirname "$0")/lib/common.sh"
 start=$SECONDS
 
 step "Prerequisites"
-need node "Install Node.js 20 (https://nodejs.org or your distribution's nodejs package)."
-need npm "Install npm (it ships with Node.js)."
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js >= 20 required (found $(node --version))"
+need npm "Install Node.js and npm (any version; setup installs the project's Node $NODE_VERSION itself)."
+bash "$ROOT/scripts/setup-node.sh"
+# shellcheck source=lib/common.sh
+source "$ROOT/scripts/lib/common.sh" # puts the project's node first on PATH, now that it exists
 info "node $(node --version), npm $(npm --version 2>/dev/null)"
 
 # npm ci installs exactly the committed lock file and never rewrites it (npm install did: a fresh clone
@@ -20,6 +21,18 @@ if [ -f "$ROOT/node_modules/.installed-$lock_hash" ]; then
 else
   (cd "$ROOT" && with_heartbeat "npm ci" "$RUN_DIR/npm-install.log" npm ci --no-audit --no-fund)
   touch "$ROOT/node_modules/.installed-$lock_hash"
+fi
+
+# The services as they ship: one bundled JavaScript file each (tools/build/build.mjs). Rebuilt when a
+# source file, the lock file or the build script changed.
+step "Build (services/*/dist)"
+src_hash=$(cd "$ROOT" && find packages/*/src services/*/src tools/build -type f -print0 | sort -z |
+  xargs -0 sha256sum | cat - package-lock.json | sha256sum | cut -c1-16)
+if [ -f "$RUN_DIR/.built-$src_hash" ] && [ -f "$ROOT/services/gateway/dist/main.js" ]; then
+  info "services/*/dist up to date"
+else
+  (cd "$ROOT" && npm run --silent build) || die "build failed"
+  rm -f "$RUN_DIR"/.built-* && touch "$RUN_DIR/.built-$src_hash"
 fi
 
 bash "$ROOT/scripts/setup-redis.sh"

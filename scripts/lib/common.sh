@@ -7,6 +7,11 @@ RUN_DIR="${RUN_DIR:-$ROOT/.run}"
 # Caches that outlive a clone, so a fresh checkout on a warm machine sets up in seconds.
 CACHE_DIR="${TODO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-platform}"
 mkdir -p "$RUN_DIR" "$CACHE_DIR"
+# The project's Node.js (scripts/setup-node.sh): the machine's when it is this major, else a
+# project-local install from the npm registry, put first on PATH for everything the scripts run.
+NODE_VERSION=26.12.1
+NODE_HOME="$CACHE_DIR/node-$NODE_VERSION"
+[ -x "$NODE_HOME/bin/node" ] && case ":$PATH:" in *":$NODE_HOME/bin:"*) ;; *) export PATH="$NODE_HOME/bin:$PATH" ;; esac
 # The pub/sub broker profile (components/<broker>/): kafka (default), redis, rabbitmq or mqtt.
 BROKER="${BROKER:-kafka}"
 case "$BROKER" in kafka | redis | rabbitmq | mqtt) ;; *)

@@ -3,8 +3,8 @@
 // Scenario 3: replaying a dead letter after "fixing" the consumer has exactly one effect.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { api, appCall, eventually, publishTaskEventRaw, tokenFor } from '../support/clients.ts';
-import { recordFigures, sleep } from './figures.ts';
+import { api, appCall, eventually, publishTaskEventRaw, settled, tokenFor } from '../support/clients.ts';
+import { recordFigures } from './figures.ts';
 
 const ROUTE = '/events/task-events';
 const USER = 'poison-user';
@@ -37,7 +37,7 @@ const deadLetterFor = async (eventId: string) =>
     .find((d) => d.eventId === eventId);
 
 describe('scenarios 2 and 3: poison, transient failure, replay', () => {
-  it('poison → DLQ after exactly the configured attempts, followers flow; transient → retried, no dead letter; replay → one effect', async () => {
+  it('when a poison, an always-failing and a transient event come before others, then DLQ after exactly the configured attempts, followers flow, the transient one heals, and replays have one effect', async () => {
     const invalid = { ...completedEvent('invalid'), occurredAt: 'not a date' }; // fails the contract
     const alwaysFails = completedEvent('always-fails');
     const failsTwice = completedEvent('fails-twice');
@@ -58,7 +58,7 @@ describe('scenarios 2 and 3: poison, transient failure, replay', () => {
 
     const dlAlways = await eventually(() => deadLetterFor(alwaysFails.id), 30_000);
     const dlInvalid = await eventually(() => deadLetterFor(invalid.id), 30_000);
-    await sleep(3_000); // any extra attempt would show up now
+    await settled(); // every delivery and retry so far has been handled: an extra attempt would show now
     const figures = {
       'invalid event: attempts by notification-service (DROP, no retry)': await attempts(invalid.id),
       'always-failing event: attempts (configured 1 + 3 retries)': await attempts(alwaysFails.id),
@@ -82,7 +82,9 @@ describe('scenarios 2 and 3: poison, transient failure, replay', () => {
     expect((await api('POST', `/api/admin/dead-letters/${dlAlways.id}/replay`, { token: await admin() })).status).toBe(202);
     await eventually(async () => ((await notificationsFor(alwaysFails.task.id)) >= 1 ? true : undefined), 30_000);
     expect((await api('POST', `/api/admin/dead-letters/${dlAlways.id}/replay`, { token: await admin() })).status).toBe(202);
-    await sleep(5_000);
+    // The second copy has been handled once notification-service has seen one more delivery of it.
+    await eventually(async () => ((await attempts(alwaysFails.id)) >= CONFIGURED_ATTEMPTS + 2 ? true : undefined), 30_000);
+    await settled();
     const afterReplay = await notificationsFor(alwaysFails.task.id);
     recordFigures('2-poison', 'Scenarios 2 and 3 — poison, transient failure, replay', {
       ...figures,

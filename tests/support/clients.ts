@@ -242,10 +242,24 @@ export async function settled(timeoutMs = 60_000): Promise<void> {
   }
 }
 
+export interface ReminderRecord {
+  status: 'scheduled' | 'claimed' | 'sent' | 'cancelled';
+  remindAt: string | null;
+}
+
 /** A reminder record as reminder-service stores it (its status tells whether it can still be sent). */
-export async function reminderRecord(taskId: string): Promise<{ status: string; remindAt: string | null } | undefined> {
-  const hash = await redisHash(`reminder-service||reminder:${taskId}`);
-  return hash.data ? (JSON.parse(hash.data) as { status: string; remindAt: string | null }) : undefined;
+export async function reminderRecord(taskId: string): Promise<ReminderRecord | undefined> {
+  return (await reminderRecords([taskId]))[0];
+}
+
+/** Many reminder records in one round trip to Redis (a Lua script reading each hash's `data`). */
+export async function reminderRecords(taskIds: string[]): Promise<Array<ReminderRecord | undefined>> {
+  if (taskIds.length === 0) return [];
+  const script = "local r = {} for i, k in ipairs(KEYS) do r[i] = redis.call('HGET', k, 'data') or '' end return r";
+  const keys = taskIds.map((id) => `reminder-service||reminder:${id}`);
+  const { stdout } = await run('redis-cli', ['-p', String(platform().redisPort), '--raw', 'EVAL', script, String(keys.length), ...keys], { maxBuffer: 64 * 1024 * 1024 });
+  const lines = stdout.split('\n');
+  return taskIds.map((_, i) => (lines[i] ? (JSON.parse(lines[i]!) as ReminderRecord) : undefined));
 }
 
 /**

@@ -1,0 +1,47 @@
+// Start-up time and resident memory of each service's process on its own (no sidecar needed: every app
+// listens and answers /healthz before it talks to daprd). Compares ways of running the same code:
+//   node bench/startup.mjs <label>=<node binary>:<tsx|dist> …   e.g.
+//   node bench/startup.mjs before=/usr/bin/node:tsx after=$(command -v node):dist
+// Prints one JSON line per label and service: median of ROUNDS of ms to the first 200 on /healthz and
+// RSS after it settled. A baseline measured in the same run, on the same machine.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const services = readdirSync(path.join(root, 'services')).filter((s) => existsSync(path.join(root, 'services', s, 'src', 'main.ts')));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function once(nodeBin, mode, service, port) {
+  const args = mode === 'tsx' ? ['--import', 'tsx', `services/${service}/src/main.ts`] : [`services/${service}/dist/main.js`];
+  const started = performance.now();
+  const child = spawn(nodeBin, args, { cwd: root, env: { ...process.env, APP_PORT: String(port), DAPR_HTTP_PORT: '1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  try {
+    for (;;) {
+      if (performance.now() - started > 30_000) throw new Error(`${service} did not answer within 30 s`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await sleep(10);
+    }
+    const readyMs = performance.now() - started;
+    await sleep(1_500); // let start-up garbage be collected
+    return { readyMs, rssMb: rssMb(child.pid) };
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+let port = 39100;
+for (const spec of process.argv.slice(2)) {
+  const [label, rest] = spec.split('=');
+  const [nodeBin, mode] = rest.split(':');
+  for (const service of services) {
+    const rounds = [];
+    for (let i = 0; i < ROUNDS; i++) rounds.push(await once(nodeBin, mode, service, port++));
+    process.stdout.write(`${JSON.stringify({ label, node: nodeBin, mode, service, readyMs: Math.round(median(rounds.map((r) => r.readyMs))), rssMb: Math.round(median(rounds.map((r) => r.rssMb))) })}\n`);
+  }
+}
