@@ -1,8 +1,9 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.run/**', '.dapr/**', 'dist/**', 'tools/daprd-build/**'] },
+  { ignores: ['**/node_modules/**', '.run/**', '.dapr/**', '**/dist/**', 'tools/daprd-build/**', 'tools/kube/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +12,11 @@ export default tseslint.config(
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Plain Node scripts (build, bench) are not type-checked; they get Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['tests/**', '**/test/**'],

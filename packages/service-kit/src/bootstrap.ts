@@ -6,11 +6,14 @@ import type { baseConfigSchema } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { serve } from './lifecycle.ts';
+import type { ServiceDeps } from './service-app.ts';
 
 export interface ServiceContext<C> {
   config: C;
   logger: Logger;
   dapr: DaprAdapter;
+  /** What every buildApp takes from the platform: logger, sidecar probe, app token, fault hooks. */
+  kit: ServiceDeps;
 }
 
 /**
@@ -41,5 +44,6 @@ export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>
     outboxTopic: options.outboxTopic,
     logger,
   });
-  serve(build({ config, logger, dapr }), config.APP_PORT, logger);
+  const kit: ServiceDeps = { logger, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN, faultInjection: config.FAULT_INJECTION === 'on' };
+  serve(build({ config, logger, dapr, kit }), config.APP_PORT, logger);
 }

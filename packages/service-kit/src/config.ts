@@ -9,6 +9,8 @@ export const baseConfigSchema = z.object({
   /** The sidecar sends this to us; requests without it are rejected. */
   APP_API_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** The fault suite's hooks (packages/service-kit/src/faults.ts); never on outside tests. */
+  FAULT_INJECTION: z.enum(['on', 'off']).default('off'),
 });
 
 /** Parses the environment or exits with a message naming every bad variable. */

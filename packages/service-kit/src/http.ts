@@ -30,7 +30,7 @@ export interface ServiceAppOptions {
  * An Express app with the house middleware in place: request context, JSON-only bodies, the sidecar's
  * app token. Add routes, then call `finish(app)` to install the 404 and problem+json handlers.
  */
-export function createServiceApp({ logger, appApiToken, faultInjection = process.env.FAULT_INJECTION === 'on' }: ServiceAppOptions): Express {
+export function createServiceApp({ logger, appApiToken, faultInjection = false }: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -3,5 +3,5 @@ import { runService } from '@todo/service-kit';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
 
-runService(APP_IDS.chatService, configSchema, ({ config, logger, dapr }) =>
-  buildApp({ logger, invoker: dapr.invoker, state: dapr.state, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }));
+runService(APP_IDS.chatService, configSchema, ({ kit, dapr }) =>
+  buildApp({ ...kit, invoker: dapr.invoker, state: dapr.state }));

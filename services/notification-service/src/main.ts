@@ -3,13 +3,5 @@ import { runService } from '@todo/service-kit';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
 
-runService(APP_IDS.notificationService, configSchema, ({ config, logger, dapr }) =>
-  buildApp({
-    logger,
-    state: dapr.state,
-    events: dapr.events,
-    bindings: dapr.bindings,
-    sidecar: dapr.sidecar,
-    appApiToken: config.APP_API_TOKEN,
-    webhookBinding: config.WEBHOOK_BINDING,
-  }));
+runService(APP_IDS.notificationService, configSchema, ({ config, kit, dapr }) =>
+  buildApp({ ...kit, state: dapr.state, events: dapr.events, bindings: dapr.bindings, webhookBinding: config.WEBHOOK_BINDING }));

@@ -3,5 +3,5 @@ import { runService } from '@todo/service-kit';
 import { buildApp } from './app.ts';
 import { configSchema } from './config.ts';
 
-runService(APP_IDS.reminderService, configSchema, ({ config, logger, dapr }) =>
-  buildApp({ logger, state: dapr.state, events: dapr.events, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }));
+runService(APP_IDS.reminderService, configSchema, ({ kit, dapr }) =>
+  buildApp({ ...kit, state: dapr.state, events: dapr.events }));

@@ -6,7 +6,7 @@ import { configSchema } from './config.ts';
 runService(
   APP_IDS.taskService,
   configSchema,
-  ({ config, logger, dapr }) => buildApp({ logger, state: dapr.state, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN }),
+  ({ kit, dapr }) => buildApp({ ...kit, state: dapr.state }),
   // components/state/task-service/statestore.yaml: outboxPublishTopic
   { outboxTopic: TOPICS.taskEvents },
 );
