@@ -275,7 +275,8 @@ do_stop() { # do_stop [quiet]
   for n in "${NAMES[@]}"; do
     pid=$(pid_of "$n")
     [ -n "$pid" ] && pids+=("$n:$pid")
-    if [ "${1:-}" = quiet ]; then stop_one "$n" 2>/dev/null; else stop_one "$n"; fi
+    # stop_one fails for a survivor; go on stopping the others, the check below reports it.
+    if [ "${1:-}" = quiet ]; then stop_one "$n" 2>/dev/null || true; else stop_one "$n" || true; fi
   done
   for n in "${pids[@]}"; do
     pid=${n#*:}

@@ -7,7 +7,7 @@
 #   charts/ dapr/ (the Dapr v1.18.3 Helm chart)
 # Usage: scripts/setup-kube.sh [keda]
 # Each piece is keyed by a recipe hash (its wrapper module under tools/kube/ + version + build flags) to
-# a machine-wide cache, $CACHE_DIR/kube-<piece>-<hash>/: built once per machine (cold: ~25-40 min
+# a machine-wide cache, $CACHE_DIR/kube-<piece>-<hash>/: built once per machine (cold: ~15-18 min
 # for everything on 2 cores), then a fresh clone sets up in seconds. See docs/kube-toolchain.md.
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -35,16 +35,19 @@ BIN="$KUBE/bin"
 WRAP="$ROOT/tools/kube"
 LOGS="$CACHE_DIR/kube-logs"
 mkdir -p "$BIN" "$LOGS"
-export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"  # never rewrite the committed go.mod/go.sum
 export CGO_ENABLED=0
+# Flags of every build, on the command line so they win over GOFLAGS (including `go env -w` ones):
+# -mod=readonly never rewrites the committed go.mod/go.sum; -buildvcs=false keeps this repository's
+# commit out of etcd's binary (its main package is in our tree), so every commit builds the same bytes.
+BUILD_FLAGS=(-trimpath -buildvcs=false)
 
 # Build date stamped into the binaries: the module's publication time, so rebuilds are identical.
 module_time() { # module_time <path@version>
-  (cd "$CACHE_DIR" && GOFLAGS= go mod download -json "$1" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",$/\1/p' \
+  (cd "$CACHE_DIR" && GOFLAGS='' go mod download -json "$1" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",$/\1/p' \
     | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p')
 }
 module_dir() { # module_dir <path@version>
-  (cd "$CACHE_DIR" && GOFLAGS= go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  (cd "$CACHE_DIR" && GOFLAGS='' go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 }
 
 # ldflags per piece; part of the recipe hash (with @DATE@ standing for module_time).
@@ -65,7 +68,7 @@ KEDA_LDFLAGS="-s -w -X github.com/kedacore/keda/v2/version.Version=${KEDA_VERSIO
 recipe() { # recipe <piece> <version> <ldflags> [wrapper dir] → 12-hex hash
   local piece=$1 version=$2 flags=$3 dir=${4:-}
   {
-    echo "$piece $version $flags CGO_ENABLED=$CGO_ENABLED -trimpath"
+    echo "$piece $version $flags CGO_ENABLED=$CGO_ENABLED ${BUILD_FLAGS[*]} -mod=readonly"
     [ -z "$dir" ] || cat "$dir"/go.mod "$dir"/go.sum "$dir"/*.go
   } | sha256sum | cut -c1-12
 }
@@ -95,7 +98,7 @@ build_go() {
     [ -x "$cache/$b" ] && continue  # a previous, interrupted run got this far
     # -v prints each package as it compiles: that is the progress the heartbeat shows.
     with_heartbeat "go build $b" "$LOGS/$piece-$b.log" \
-      go build -C "$dir" -v -trimpath -ldflags "$flags" -o "$cache/$b.tmp" "$pkg"
+      go build -C "$dir" -v -mod=readonly "${BUILD_FLAGS[@]}" -ldflags "$flags" -o "$cache/$b.tmp" "$pkg"
     mv "$cache/$b.tmp" "$cache/$b"
   done
   touch "$cache/.complete"
@@ -109,17 +112,15 @@ command -v openssl >/dev/null || missing+=(openssl)
 { command -v unshare >/dev/null && command -v nsenter >/dev/null; } || missing+=(util-linux)
 command -v ip >/dev/null || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
-  step "apt-get install ${missing[*]}"
-  [ "$(id -u)" = 0 ] || die "need root to install ${missing[*]} (or install them yourself)"
-  with_heartbeat "apt-get install" "$LOGS/apt.log" \
-    sh -c "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  step "installing ${missing[*]} (for scripts/kube.sh)"
+  apt_install kube-tools "${missing[@]}"
 fi
 
 # --- etcd -------------------------------------------------------------------------------------------
 step "etcd $ETCD_VERSION"
 h=$(recipe etcd "$ETCD_VERSION" "$ETCD_LDFLAGS" "$WRAP/etcd")
 if ! provide etcd "$h" etcd; then
-  info "building etcd from Go modules (first time on this machine; ~2 min on 2 cores)"
+  info "building etcd from Go modules (first time on this machine; ~1-2 min on 2 cores)"
   build_go etcd "$h" "$WRAP/etcd" "$ETCD_LDFLAGS" etcd=.
   provide etcd "$h" etcd || die "etcd build left no binary"
 fi
@@ -129,7 +130,7 @@ step "Kubernetes $K8S_VERSION (kube-apiserver, kube-controller-manager, kubectl)
 K8S_LDFLAGS=$(k8s_ldflags)
 h=$(recipe kubernetes "$K8S_VERSION" "$K8S_LDFLAGS" "$WRAP/kubernetes")
 if ! provide kubernetes "$h" kube-apiserver kube-controller-manager kubectl; then
-  info "building Kubernetes from Go modules (first time on this machine; ~10-15 min on 2 cores)"
+  info "building Kubernetes from Go modules (first time on this machine; ~5-7 min on 2 cores)"
   date=$(module_time "k8s.io/kubernetes@$K8S_VERSION")
   build_go kubernetes "$h" "$WRAP/kubernetes" "${K8S_LDFLAGS//@DATE@/$date}" \
     kubectl=k8s.io/kubernetes/cmd/kubectl \
@@ -142,12 +143,12 @@ fi
 step "helm $HELM_VERSION"
 h=$(recipe helm "$HELM_VERSION" "$HELM_LDFLAGS")
 if ! provide helm "$h" helm; then
-  info "building helm from Go modules (first time on this machine; ~4-5 min on 2 cores)"
+  info "building helm from Go modules (first time on this machine; ~1-2 min on 2 cores)"
   cache="$CACHE_DIR/kube-helm-$h" t0=$SECONDS
   mkdir -p "$cache"
   # helm has no replace directives, so `go install pkg@version` builds it; run outside any module.
   (cd "$cache" && with_heartbeat "go install helm" "$LOGS/helm.log" \
-    env GOBIN="$cache" GOFLAGS= go install -v -trimpath -ldflags "$HELM_LDFLAGS" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
+    env GOBIN="$cache" GOFLAGS= go install -v "${BUILD_FLAGS[@]}" -ldflags "$HELM_LDFLAGS" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
   touch "$cache/.complete"
   info "helm built in $((SECONDS - t0))s"
   provide helm "$h" helm || die "helm build left no binary"
@@ -158,7 +159,7 @@ if [ "$WANT_KEDA" = 1 ]; then
   step "KEDA $KEDA_VERSION (keda-operator, keda-adapter)"
   h=$(recipe keda "$KEDA_VERSION" "$KEDA_LDFLAGS" "$WRAP/keda")
   if ! provide keda "$h" keda-operator keda-adapter; then
-    info "building KEDA from Go modules (first time on this machine; ~10-15 min on 2 cores)"
+    info "building KEDA from Go modules (first time on this machine; ~8-9 min on 2 cores)"
     build_go keda "$h" "$WRAP/keda" "$KEDA_LDFLAGS" \
       keda-operator=github.com/kedacore/keda/v2/cmd/operator \
       keda-adapter=github.com/kedacore/keda/v2/cmd/adapter
