@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts / stops a non-Kafka pub/sub broker as a project process (Kafka and the state-store Redis are
 # scripts/infra.sh's). Install first with scripts/setup-brokers.sh <broker>.
-#   brokers.sh start|stop|status redis|rabbitmq|mqtt
+#   brokers.sh start|stop|status redis|rabbitmq|mqtt   |   brokers.sh ctl rabbitmq <rabbitmqctl args>
 # Everything listens on 127.0.0.1 only. Data and logs live in $RUN_DIR/<name>, the pid in
 # $RUN_DIR/pids/<name>.pid, where <name> is redis-broker (not "redis": that is the state store's),
 # rabbitmq (+ rabbitmq-epmd) or mqtt. Ports come from the environment so tests can use free ones:
@@ -206,5 +206,6 @@ case "$cmd:$broker" in
       { echo "rabbitmq: node does not answer"; exit 3; }
     ;;
   status:mqtt) status_line mqtt "$MQTT_PORT" ;;
-  *) die "usage: $0 start|stop|status redis|rabbitmq|mqtt" ;;
+  ctl:rabbitmq) shift 2; rabbitmqctl_ "$@" ;; # e.g. ctl rabbitmq list_queues name consumers
+  *) die "usage: $0 start|stop|status redis|rabbitmq|mqtt | ctl rabbitmq <rabbitmqctl args>" ;;
 esac

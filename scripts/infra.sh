@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts / stops the infrastructure the platform needs on this machine, each process tracked by a pid
 # file under $RUN_DIR/pids so `stop` leaves nothing behind.
-#   infra.sh start | stop | status | restart redis|broker | topics
+#   infra.sh start | stop | status | restart redis|broker [seconds down] | topics
 # `start` starts the state store's Redis and the pub/sub broker of the BROKER profile (default kafka;
 # redis, rabbitmq and mqtt come from scripts/brokers.sh); `stop` stops every one that is running.
 # Ports and the run dir come from the environment so tests can run beside `make run`:
@@ -118,11 +118,11 @@ case "${1:-}" in
     stop_one redis || failed=1
     exit "$failed"
     ;;
-  restart) # restart one of them with its data (the fault suite's broker and Redis restarts)
+  restart) # restart one of them with its data (the fault suite's broker and Redis restarts), down for [seconds]
     case "${2:-}" in
-      broker | kafka) stop_broker; start_broker ;;
-      redis) stop_one redis; start_redis ;;
-      *) die "usage: $0 restart broker|redis" ;;
+      broker | kafka) stop_broker; sleep "${3:-0}"; start_broker ;;
+      redis) stop_one redis; sleep "${3:-0}"; start_redis ;;
+      *) die "usage: $0 restart broker|redis [seconds down]" ;;
     esac
     ;;
   status)

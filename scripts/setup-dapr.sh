@@ -37,16 +37,24 @@ if ! provide_daprd; then
   info "building daprd $DAPRD_VERSION from Go modules (first time only; ~8 min on 2 cores, progress below)"
   work="$CACHE_DIR/daprd-build"
   rm -rf "$work" && cp -r "$ROOT/tools/daprd-build" "$work"
-  # Bug fixes to dapr itself (tools/daprd-build/patches, explained in docs/dapr-build.md): the dapr
-  # module is copied out of the module cache, patched, and used through a local replace.
-  dapr_src=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json github.com/dapr/dapr \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [ -d "$dapr_src" ] || die "could not download github.com/dapr/dapr (see go mod download)"
-  cp -r "$dapr_src" "$work/dapr" && chmod -R u+w "$work/dapr"
-  for p in "$ROOT"/tools/daprd-build/patches/*.patch; do
-    (cd "$work/dapr" && git apply --verbose -p1 "$p") || die "patch $(basename "$p") does not apply to dapr $DAPRD_VERSION"
+  # Bug fixes (tools/daprd-build/patches, explained in docs/dapr-build.md): <module>-*.patch fixes
+  # github.com/dapr/<module>; each such module is copied out of the module cache, patched, and used
+  # through a local replace.
+  for mod in dapr components-contrib; do
+    compgen -G "$ROOT/tools/daprd-build/patches/$mod-*.patch" >/dev/null || continue
+    src=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/dapr/$mod" \
+      | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -d "$src" ] || die "could not download github.com/dapr/$mod (see go mod download)"
+    cp -r "$src" "$work/$mod" && chmod -R u+w "$work/$mod"
+    for p in "$ROOT"/tools/daprd-build/patches/"$mod"-*.patch; do
+      (cd "$work/$mod" && git apply --verbose -p1 "$p") || die "patch $(basename "$p") does not apply to github.com/dapr/$mod"
+    done
+    (cd "$work" && go mod edit -replace "github.com/dapr/$mod=./$mod")
   done
-  (cd "$work" && go mod edit -replace github.com/dapr/dapr=./dapr)
+  # The patched Kafka consumer's own tests (the patch adds two: a delivery that ignores the session
+  # context must not keep the subscriber out of its group). A failing test fails the build.
+  (cd "$work/components-contrib" && with_heartbeat "go test patched Kafka consumer" "$work/test.log" \
+    env GOFLAGS=-mod=mod go test -count=1 -run 'Test_ConsumeClaim|Test_FlushBulk' ./common/component/kafka/)
   ldflags="-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPRD_VERSION -X github.com/dapr/kit/logger.DaprVersion=$DAPRD_VERSION"
   # -tags stablecomponents: without a components tag daprd registers no components and panics at start.
   # -v prints each package as it compiles, which is the progress the heartbeat shows.

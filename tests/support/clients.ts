@@ -170,9 +170,9 @@ export async function webhookReceived(): Promise<Array<Record<string, unknown>>>
   return (await fetch(`${platform().controlUrl}/webhook`)).json() as Promise<Array<Record<string, unknown>>>;
 }
 
-/** Restarts the pub/sub broker or the state store's Redis in place (same data), waiting until it answers again. */
-export async function restartInfra(what: 'broker' | 'redis') {
-  const res = await fetch(`${platform().controlUrl}/infra/${what}/restart`, { method: 'POST' });
+/** Restarts the pub/sub broker or the state store's Redis in place (same data), down for `downSeconds`, waiting until it answers again. */
+export async function restartInfra(what: 'broker' | 'redis', downSeconds = 0) {
+  const res = await fetch(`${platform().controlUrl}/infra/${what}/restart?downSeconds=${downSeconds}`, { method: 'POST' });
   if (!res.ok) throw new Error(`restart ${what}: ${await res.text()}`);
 }
 
@@ -277,6 +277,17 @@ export async function stalledConsumerGroups(windowMs = 15_000): Promise<string[]
     if (row.member === '-' || before.get(key)?.offset === row.offset) stalled.add(row.group);
   }
   return [...stalled];
+}
+
+/** Consumers and unacknowledged messages per RabbitMQ queue, as rabbitmqctl reports them. */
+export async function rabbitQueues(): Promise<Array<{ name: string; consumers: number; unacked: number }>> {
+  const { stdout } = await run('bash', [path.join(ROOT, 'scripts/brokers.sh'), 'ctl', 'rabbitmq', 'list_queues', '-q', '--no-table-headers', 'name', 'consumers', 'messages_unacknowledged'], {
+    env: { ...process.env, RUN_DIR: platform().runDir, RABBITMQ_PORT: String(platform().brokerPort) },
+  });
+  return stdout.split('\n').filter(Boolean).map((line) => {
+    const [name, consumers, unacked] = line.trim().split(/\s+/);
+    return { name: name!, consumers: Number(consumers), unacked: Number(unacked) };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 // A small HTTP control plane the global setup runs, so test files (which run in worker processes) can
 // stop and restart platform processes it owns: `POST /apps/<id>/stop?signal=SIGKILL&what=app|daprd|both`,
-// `POST /apps/<id>/start` (replicas are `<id>#2`…), `POST /infra/kafka|redis/restart`. Also a webhook sink: notification-service's HTTP output binding posts to
+// `POST /apps/<id>/start` (replicas are `<id>#2`…), `POST /infra/broker|redis/restart?downSeconds=N`. Also a webhook sink: notification-service's HTTP output binding posts to
 // `/webhook`, `GET /webhook` returns what arrived. Listens on loopback only.
 import { createServer, type Server } from 'node:http';
 import type { AppSpec, LaunchOptions, RunningApp } from '../../tools/launcher/processes.ts';
@@ -32,7 +32,7 @@ export function startControl(deps: ControlDeps, port: number): Promise<Server> {
       if (url.pathname === '/webhook' && req.method === 'GET') return send(200, received);
       const infraMatch = /^\/infra\/(broker|redis)\/restart$/.exec(url.pathname);
       if (infraMatch && req.method === 'POST') {
-        await infra('restart', deps.infraEnv, infraMatch[1] as 'broker' | 'redis');
+        await infra('restart', deps.infraEnv, infraMatch[1] as 'broker' | 'redis', Number(url.searchParams.get('downSeconds') ?? 0));
         return send(200, { restarted: infraMatch[1] });
       }
       const match = /^\/apps\/([^/]+)\/(stop|start)$/.exec(url.pathname);

@@ -60,8 +60,9 @@ export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
   };
 }
 
-export async function infra(command: 'start' | 'stop' | 'restart', env: NodeJS.ProcessEnv, what?: 'broker' | 'redis'): Promise<void> {
-  await run('bash', [path.join(ROOT, 'scripts/infra.sh'), command, ...(what ? [what] : [])], { env, maxBuffer: 16 * 1024 * 1024 });
+export async function infra(command: 'start' | 'stop' | 'restart', env: NodeJS.ProcessEnv, what?: 'broker' | 'redis', downSeconds = 0): Promise<void> {
+  const args = [path.join(ROOT, 'scripts/infra.sh'), command, ...(what ? [what] : []), ...(command === 'restart' ? [String(downSeconds)] : [])];
+  await run('bash', args, { env, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /**

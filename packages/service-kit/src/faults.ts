@@ -4,27 +4,44 @@ import { z } from 'zod';
 /**
  * Fault injection for the fault suite (tests/faults): OFF unless a service is started with
  * FAULT_INJECTION=on. When on, every pub/sub delivery is counted per event id (so a test can assert
- * "exactly N attempts"), and rules make deliveries whose payload contains `match` fail — `failTimes`
- * times, or always when null — as a transient error would. Reachable only with the sidecar app token.
+ * "exactly N attempts"), and rules act on deliveries whose payload contains `match`:
+ *  - `failTimes`: they fail — that many times, or always when null — as a transient error would;
+ *  - `holdMs` (+ `holdTimes`, default 1): the first `holdTimes` of them are held that long before being
+ *    handled, as a slow handler would (a delivery in flight while the broker restarts).
+ * Reachable only with the sidecar app token.
  */
-export const FaultRule = z.strictObject({
-  match: z.string().min(1),
-  failTimes: z.number().int().min(1).nullable(),
-});
+export const FaultRule = z.union([
+  z.strictObject({ match: z.string().min(1), failTimes: z.number().int().min(1).nullable() }),
+  z.strictObject({ match: z.string().min(1), holdMs: z.number().int().min(1).max(300_000), holdTimes: z.number().int().min(1).default(1) }),
+]);
 export type FaultRule = z.infer<typeof FaultRule>;
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private readonly attempts = new Map<string, number>();
+  /** Deliveries held so far per hold rule (by its index in `rules`). */
+  private held = new Map<number, number>();
+  /** Holds that ran, for the test's report: route, event and how long. */
+  private readonly holds: Array<{ route: string; eventKey: string; ms: number }> = [];
 
-  /** Counts the attempt; throws when a rule says this attempt fails. */
-  onDelivery(route: string, eventKey: string, payload: unknown): void {
+  /** Counts the attempt; waits when a hold rule says so; throws when a fail rule says this attempt fails. */
+  async onDelivery(route: string, eventKey: string, payload: unknown): Promise<void> {
     const key = `${route} ${eventKey}`;
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     const text = JSON.stringify(payload) ?? '';
-    const rule = this.rules.find((r) => text.includes(r.match));
-    if (rule && (rule.failTimes === null || attempt <= rule.failTimes)) {
+    const index = this.rules.findIndex((r) => text.includes(r.match));
+    const rule = this.rules[index];
+    if (!rule) return;
+    if ('holdMs' in rule) {
+      const done = this.held.get(index) ?? 0;
+      if (done >= rule.holdTimes) return;
+      this.held.set(index, done + 1);
+      this.holds.push({ route, eventKey, ms: rule.holdMs });
+      await new Promise((r) => setTimeout(r, rule.holdMs));
+      return;
+    }
+    if (rule.failTimes === null || attempt <= rule.failTimes) {
       throw new Error(`injected fault (rule "${rule.match}", attempt ${attempt})`);
     }
   }
@@ -32,10 +49,11 @@ export class FaultInjector {
   routes(): Router {
     const router = Router();
     router.get('/_faults', (_req, res) => {
-      res.json({ rules: this.rules, attempts: Object.fromEntries(this.attempts) });
+      res.json({ rules: this.rules, attempts: Object.fromEntries(this.attempts), holds: this.holds });
     });
     router.put('/_faults', (req, res) => {
       this.rules = z.object({ rules: z.array(FaultRule) }).parse(req.body).rules;
+      this.held = new Map();
       res.json({ rules: this.rules });
     });
     return router;

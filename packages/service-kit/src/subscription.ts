@@ -50,7 +50,7 @@ export function subscriptionHandler<S extends z.ZodType>(
     if (faults) {
       const data = envelope.data as { id?: unknown } | undefined;
       try {
-        faults.onDelivery(req.path, typeof data?.id === 'string' ? data.id : (envelope.id ?? 'unknown'), envelope.data);
+        await faults.onDelivery(req.path, typeof data?.id === 'string' ? data.id : (envelope.id ?? 'unknown'), envelope.data);
       } catch (err) {
         log.warn({ err }, 'injected fault: asking for redelivery');
         return answer('RETRY');
