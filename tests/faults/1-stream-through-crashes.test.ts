@@ -2,6 +2,8 @@
 // task-service's daprd (mid outbox), then the broker restarts, then Redis restarts (appendonly).
 // Afterwards every completion has exactly one task-completed notification: 0 lost, 0 duplicated.
 // `make test-brokers` runs a shorter stream (FAULT_STREAM_TASKS, FAULT_STREAM_MS) on every broker profile.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { api, appCall, eventually, platform, rabbitQueues, restartInfra, stalledConsumerGroups, startApp, stopApp } from '../support/clients.ts';
 import { pool, recordFigures, sleep } from './figures.ts';
@@ -27,6 +29,11 @@ async function persist(call: () => Promise<{ status: number; body?: unknown }>, 
   }
   throw new Error('call did not succeed within 60 s');
 }
+
+/** How often a sidecar logged that it stopped waiting for a delivery stuck across a group session (our daprd patch). */
+const abandonedDeliveries = () =>
+  readdirSync(platform().logDir).filter((f) => f.endsWith('.daprd.log'))
+    .reduce((n, f) => n + readFileSync(path.join(platform().logDir, f), 'utf8').split('no longer waiting for it').length - 1, 0);
 
 describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and Redis crashes`, () => {
   it('when apps, sidecars, the broker and Redis crash mid-stream, then every completed task has exactly one notification and no subscriber is left idle', async () => {
@@ -136,6 +143,7 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
       duplicated,
       'create phase (ms)': createdMs,
       'complete phase incl. faults (ms)': completedMs,
+      ...(broker === 'kafka' ? { 'deliveries the patched Kafka consumer stopped waiting for after the broker restart (redelivered)': abandonedDeliveries() } : {}),
       'consumer groups stalled after the faults (lag not moving; nothing restarts them)': stalled.length ? stalled.join(', ') : 'none',
       ...(broker === 'rabbitmq' ? { 'RabbitMQ queues with more than one consumer after the restart (orphans)': rabbit.filter((q) => q.consumers > 1).map((q) => q.name).join(', ') || 'none' } : {}),
     }, faults);
