@@ -39,6 +39,10 @@ test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, 
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh
 
+.PHONY: test-k8s
+test-k8s: ## Helm chart, k8s/ and Dockerfile on a loopback Kubernetes control plane (render, drift, install/upgrade/uninstall); writes .run/test-results/k8s.json
+	@bash scripts/test-k8s.sh
+
 lint: ## eslint + typescript + shellcheck (what CI checks)
 	@bash scripts/lint.sh
 

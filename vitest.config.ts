@@ -40,6 +40,19 @@ export default defineConfig({
           sequence: { shuffle: false },
         },
       },
+      {
+        test: {
+          name: 'k8s',
+          include: ['tests/k8s/**/*.test.ts'],
+          environment: 'node',
+          // One loopback control plane (scripts/test-k8s.sh starts it) shared by every file, one file at a
+          // time: helm and the API server are the bottleneck on two cores, not the test runner.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });
