@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasCluster, helm, listKind, readBack, ROOT, run, TOOL_ENV } from './support/k8s.ts';
+import { hasCluster, helm, listKind, readBack, ROOT, run, TOOL_ENV, waitFor } from './support/k8s.ts';
 
 if (!hasCluster) throw new Error('tests/k8s/readme-commands.test.ts needs the control plane: run `make test-k8s`');
 
@@ -78,6 +78,14 @@ describe('README "On Kubernetes" commands', () => {
     );
     expect(await listKind('dapr.io/v2alpha1', 'Subscription', 'todo-dev')).toHaveLength(6);
     expect(helm(['status', 'todo', '-n', 'todo-dev'])).toMatch(/STATUS: deployed/);
+    // Pod Security admission let every pod in: one per Deployment (dev values), none refused by "restricted".
+    const pods = await waitFor('a pod per Deployment in todo-dev', async () => {
+      const list = await listKind('v1', 'Pod', 'todo-dev');
+      return list.length === deployments.length && list;
+    });
+    expect(pods.map((p) => p.metadata.labels?.['app.kubernetes.io/name']).sort()).toEqual(
+      ['chat-service', 'dead-letter-service', 'gateway', 'notification-service', 'recurring-service', 'redis', 'reminder-service', 'task-service'],
+    );
     expect(out).toContain('deployment.apps/todo-todo-platform-gateway');
   });
 });
