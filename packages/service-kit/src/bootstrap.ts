@@ -39,7 +39,7 @@ export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>
     httpPort: config.DAPR_HTTP_PORT,
     apiToken: config.DAPR_API_TOKEN,
     pubsubName: COMPONENTS.pubsub,
-    stateStoreName: COMPONENTS.stateStore,
+    stateStoreName: config.STATE_STORE_NAME,
     secretStoreName: COMPONENTS.secretStore,
     outboxTopic: options.outboxTopic,
     logger,

@@ -9,6 +9,12 @@ export const baseConfigSchema = z.object({
   /** The sidecar sends this to us; requests without it are rejected. */
   APP_API_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /**
+   * The state store component this app uses. Locally every app's is `statestore` (each daprd loads its
+   * own resources folder); in a cluster task-service's outbox store must have another name, since one
+   * namespace cannot hold two Components called `statestore` (the chart sets `statestore-outbox`).
+   */
+  STATE_STORE_NAME: z.string().min(1).default('statestore'),
   /** The fault suite's hooks (packages/service-kit/src/faults.ts); never on outside tests. */
   FAULT_INJECTION: z.enum(['on', 'off']).default('off'),
 });

@@ -21,8 +21,8 @@ export class FaultInjector {
   private readonly attempts = new Map<string, number>();
   /** Deliveries held so far per hold rule (by its index in `rules`). */
   private held = new Map<number, number>();
-  /** Holds that ran, for the test's report: route, event and how long. */
-  private readonly holds: Array<{ route: string; eventKey: string; ms: number }> = [];
+  /** Holds so far, for the test: route, event, how long, when it started and (once over) ended. */
+  private readonly holds: Array<{ route: string; eventKey: string; ms: number; startedAt: string; endedAt?: string }> = [];
 
   /** Counts the attempt; waits when a hold rule says so; throws when a fail rule says this attempt fails. */
   async onDelivery(route: string, eventKey: string, payload: unknown): Promise<void> {
@@ -37,8 +37,10 @@ export class FaultInjector {
       const done = this.held.get(index) ?? 0;
       if (done >= rule.holdTimes) return;
       this.held.set(index, done + 1);
-      this.holds.push({ route, eventKey, ms: rule.holdMs });
+      const hold: (typeof this.holds)[number] = { route, eventKey, ms: rule.holdMs, startedAt: new Date().toISOString() };
+      this.holds.push(hold);
       await new Promise((r) => setTimeout(r, rule.holdMs));
+      hold.endedAt = new Date().toISOString();
       return;
     }
     if (rule.failTimes === null || attempt <= rule.failTimes) {
