@@ -1,4 +1,3 @@
-import { CommunicationProtocolEnum, DaprClient, LogLevel, StateConcurrencyEnum, type LoggerService } from '@dapr/dapr';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { TOPIC_CONTRACTS, type Topic, type TopicEvent } from '@todo/contracts';
@@ -52,30 +51,15 @@ export interface DaprAdapter {
   sidecar: Sidecar;
 }
 
-/**
- * Routes the SDK's own log lines into our pino logger (the SDK would otherwise use console). Its
- * "errors" are the failures it hands back to us (an etag conflict, a failed publish), which the adapter
- * throws and the caller handles or logs; logging them as errors here too would only be noise.
- */
-function sdkLogger(logger: Logger): LoggerService {
-  const child = logger.child({ component: 'dapr-sdk' });
-  return {
-    error: (msg, ...rest) => child.debug({ rest }, String(msg)),
-    warn: (msg, ...rest) => child.warn({ rest }, String(msg)),
-    info: (msg, ...rest) => child.info({ rest }, String(msg)),
-    verbose: (msg, ...rest) => child.debug({ rest }, String(msg)),
-    debug: (msg, ...rest) => child.debug({ rest }, String(msg)),
-  };
-}
-
-/** The SDK reports HTTP failures as Error(JSON.stringify({error, error_msg, status})). */
-function statusOf(err: unknown): number | undefined {
-  if (!(err instanceof Error)) return undefined;
-  try {
-    const parsed = JSON.parse(err.message) as { status?: unknown };
-    return typeof parsed.status === 'number' ? parsed.status : undefined;
-  } catch {
-    return undefined;
+/** A non-2xx answer of daprd's API, with its `{errorCode, message}` body (ERR_STATE_SAVE, ERR_STATE_TRANSACTION …). */
+class DaprdError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DaprdError';
   }
 }
 
@@ -86,11 +70,10 @@ function statusOf(err: unknown): number | undefined {
  * (the other operations applied anyway — the ports contract pins both). The etag check is the only
  * failure those scripts report, so that message is read as the conflict it is.
  */
-function rethrow(err: unknown, what: string, key?: string): never {
-  const status = statusOf(err);
-  const etagConflict = status === 409 || (err instanceof Error && /ERR_STATE_TRANSACTION.*failed to (set|delete) key/.test(err.message));
-  if (etagConflict && key !== undefined) throw new EtagMismatchError(key, { cause: err });
-  throw new SidecarError(`${what} failed`, { status, cause: err });
+function failure(err: DaprdError, what: string, key?: string): Error {
+  const etagConflict = err.status === 409 || (err.errorCode === 'ERR_STATE_TRANSACTION' && /failed to (set|delete) key/.test(err.message));
+  if (etagConflict && key !== undefined) return new EtagMismatchError(key, { cause: err.message });
+  return new SidecarError(`${what} failed: ${err.status} ${err.errorCode ?? ''} ${err.message}`.trim(), { status: err.status });
 }
 
 /** Parses one stored value with the caller's schema; a mismatch is never cast through. */
@@ -118,24 +101,52 @@ function daprdFailure(appId: string, status: number, body: unknown): Error | und
  * contract); nothing is cast.
  */
 export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
-  const { httpPort, apiToken, pubsubName, stateStoreName, secretStoreName, logger } = options;
+  const { httpPort, apiToken, pubsubName, stateStoreName, secretStoreName } = options;
   const invokeTimeoutMs = options.invokeTimeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
-  const client = new DaprClient({
-    daprHost: '127.0.0.1',
-    daprPort: String(httpPort),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    ...(apiToken ? { daprApiToken: apiToken } : {}),
-    logger: { level: LogLevel.Warn, service: sdkLogger(logger) },
-  });
   const base = `http://127.0.0.1:${httpPort}/v1.0`;
   const tokenHeader: Record<string, string> = apiToken ? { 'dapr-api-token': apiToken } : {};
 
-  const send = async (topic: string, event: unknown, partitionKey?: string) => {
-    const result = await client.pubsub.publish(pubsubName, topic, event as object, {
-      contentType: 'application/json',
-      ...(partitionKey ? { metadata: { partitionKey } } : {}),
+  /**
+   * One call to the sidecar's HTTP API: JSON in, JSON (or nothing) out. A 2xx resolves with the parsed
+   * body; anything else rejects with daprd's own error (`DaprdError`), for the caller to map. Not
+   * reaching the sidecar at all is a SidecarError. (The @dapr/dapr SDK did this before: it returned
+   * some failures instead of throwing, dropped invocation status and headers, and put gRPC and a 7 MB
+   * bundle into every service for the few HTTP calls used here.)
+   */
+  const call = async (method: string, path: string, what: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> => {
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}/${path}`, {
+        method,
+        headers: { ...tokenHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(invokeTimeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw new SidecarError(`${what}: sidecar unreachable`, { cause: err });
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+    if (res.ok) return parsed;
+    const b = (parsed ?? {}) as { errorCode?: unknown; message?: unknown };
+    throw new DaprdError(res.status, typeof b.errorCode === 'string' ? b.errorCode : undefined, typeof b.message === 'string' ? b.message : text);
+  };
+  /** `call`, with daprd's error mapped (etag conflicts for `key`). */
+  const dapr = (method: string, path: string, what: string, body?: unknown, extra: { key?: string; headers?: Record<string, string> } = {}) =>
+    call(method, path, what, body, extra.headers).catch((err: unknown) => {
+      throw err instanceof DaprdError ? failure(err, what, extra.key) : err;
     });
-    if (result.error) rethrow(result.error, `publish to ${topic}`);
+  const store = `state/${encodeURIComponent(stateStoreName)}`;
+
+  const send = async (topic: string, event: unknown, partitionKey?: string) => {
+    const query = partitionKey ? `?metadata.partitionKey=${encodeURIComponent(partitionKey)}` : '';
+    await dapr('POST', `publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}${query}`, `publish to ${topic}`, event);
   };
 
   const events: EventBus = {
@@ -156,15 +167,8 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
       ? { operation: 'upsert', request: { key: o.key, value: o.value, ...(o.etag ? { etag: o.etag } : {}), ...ttlMetadata(o) } }
       : { operation: 'delete', request: { key: o.key, ...(o.etag ? { etag: o.etag } : {}) } };
 
-  const runTransaction = async (operations: Array<ReturnType<typeof toDaprOperation> | object>, keys: string) => {
-    try {
-      await client.state.transaction(stateStoreName, operations as Parameters<typeof client.state.transaction>[1]);
-    } catch (err) {
-      rethrow(err, 'state transaction', keys);
-    }
-  };
+  const runTransaction = (operations: object[], keys: string) => dapr('POST', `${store}/transaction`, 'state transaction', { operations }, { key: keys });
 
-  // Etags go over the HTTP API as plain strings (the SDK's `{value}` etag type is for gRPC).
   const state: OutboxStateStore = {
     async get<T>(key: string, schema: z.ZodType<T>) {
       return (await state.getMany(key === '' ? [] : [key], schema)).get(key);
@@ -172,34 +176,36 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     async getMany<T>(keys: string[], schema: z.ZodType<T>) {
       const found = new Map<string, Versioned<T>>();
       if (keys.length === 0) return found;
-      // getBulk, not get: the SDK's get() returns the value without its etag.
-      const items = (await client.state.getBulk(stateStoreName, [...new Set(keys)]).catch((err) => rethrow(err, 'state get'))) as unknown;
+      // The bulk API for one key too: it is the one that returns each value with its etag.
+      const items = await dapr('POST', `${store}/bulk`, 'state get', { keys: [...new Set(keys)], parallelism: 16 });
       if (!Array.isArray(items)) throw new SidecarError('state get: unexpected answer from the sidecar');
-      for (const item of items as Array<{ key?: unknown; data?: unknown; etag?: unknown }>) {
+      for (const item of items as Array<{ key?: unknown; data?: unknown; etag?: unknown; error?: unknown }>) {
+        if (typeof item.error === 'string' && item.error !== '') throw new SidecarError(`state get ${String(item.key)}: ${item.error}`);
         if (typeof item.key !== 'string' || item.data === undefined || item.data === null || item.data === '') continue;
         found.set(item.key, { value: parseStored(item.key, item.data, schema), etag: typeof item.etag === 'string' ? item.etag : '' });
       }
       return found;
     },
     async save(key, value, saveOptions = {}) {
-      const result = await client.state.save(stateStoreName, [
-        { key, value, ...(saveOptions.etag ? { etag: saveOptions.etag } : {}), ...ttlMetadata(saveOptions) },
-      ] as Parameters<typeof client.state.save>[1]);
-      if (result.error) rethrow(result.error, `state save ${key}`, key);
+      await dapr('POST', store, `state save ${key}`, [{ key, value, ...(saveOptions.etag ? { etag: saveOptions.etag } : {}), ...ttlMetadata(saveOptions) }], { key });
     },
     async claim(key, value, claimOptions = {}) {
-      const result = await client.state.save(stateStoreName, [
-        { key, value, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE }, ...ttlMetadata(claimOptions) },
-      ] as Parameters<typeof client.state.save>[1]);
-      if (!result.error) return true;
-      // A first-write conflict and an outage both come back as errors (the Redis store reports the
-      // conflict as a generic 500 when no etag is given): tell them apart by looking at the key.
-      if (await existing(key)) return false;
-      rethrow(result.error, `state claim ${key}`);
+      try {
+        await call('POST', store, `state claim ${key}`, [{ key, value, options: { concurrency: 'first-write' }, ...ttlMetadata(claimOptions) }]);
+        return true;
+      } catch (err) {
+        if (!(err instanceof DaprdError)) throw err;
+        // A first-write conflict and an outage both come back as errors (the Redis store reports the
+        // conflict as a generic 500 when no etag is given): tell them apart by looking at the key.
+        if (await existing(key)) return false;
+        throw failure(err, `state claim ${key}`);
+      }
     },
     async delete(key, deleteOptions = {}) {
-      const result = await client.state.delete(stateStoreName, key, (deleteOptions.etag ? { etag: deleteOptions.etag } : undefined) as Parameters<typeof client.state.delete>[2]);
-      if (result.error) rethrow(result.error, `state delete ${key}`, key);
+      await dapr('DELETE', `${store}/${encodeURIComponent(key)}`, `state delete ${key}`, undefined, {
+        key,
+        ...(deleteOptions.etag ? { headers: { 'if-match': deleteOptions.etag } } : {}),
+      });
     },
     async transact(operations) {
       await runTransaction(operations.map(toDaprOperation), operations.map((o) => o.key).join(','));
@@ -219,8 +225,8 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
 
   /** Whether a key holds anything, whatever its shape (a claim's loser does not need to read the value). */
   const existing = async (key: string) => {
-    const items = (await client.state.getBulk(stateStoreName, [key]).catch(() => [])) as Array<{ data?: unknown }>;
-    return items.some((i) => i.data !== undefined && i.data !== null && i.data !== '');
+    const items = (await call('POST', `${store}/bulk`, 'state get', { keys: [key] }).catch(() => [])) as Array<{ data?: unknown }>;
+    return Array.isArray(items) && items.some((i) => i.data !== undefined && i.data !== null && i.data !== '');
   };
 
   const sidecarInvoker: ServiceInvoker = {
@@ -253,15 +259,15 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
           parsed = text;
         }
       }
-      const failure = daprdFailure(appId, res.status, parsed);
-      if (failure) throw failure;
+      const failed = daprdFailure(appId, res.status, parsed);
+      if (failed) throw failed;
       return { status: res.status, headers: res.headers, body: parsed };
     },
   };
 
   const secrets: SecretReader = {
     async get(name) {
-      const result = (await client.secret.get(secretStoreName, name).catch((err) => rethrow(err, `secret ${name}`))) as unknown;
+      const result = await dapr('GET', `secrets/${encodeURIComponent(secretStoreName)}/${encodeURIComponent(name)}`, `secret ${name}`);
       const value = (result as Record<string, unknown> | undefined)?.[name];
       if (typeof value !== 'string' || value === '') throw new SidecarError(`secret ${name} is empty`);
       return value;
@@ -270,8 +276,7 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
 
   const bindings: OutputBinding = {
     async invoke(name, operation, data, metadata = {}) {
-      // The SDK's binding.send throws on failure (unlike publish/save), so no {error} check here.
-      await client.binding.send(name, operation, data, metadata).catch((err) => rethrow(err, `binding ${name}`));
+      await dapr('POST', `bindings/${encodeURIComponent(name)}`, `binding ${name}`, { data, metadata, operation });
     },
   };
 
@@ -286,7 +291,7 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     },
   };
 
-  const invoker = resilientInvoker(sidecarInvoker, logger, options.breaker ?? DEFAULT_BREAKER);
+  const invoker = resilientInvoker(sidecarInvoker, options.logger, options.breaker ?? DEFAULT_BREAKER);
   return { events, state, invoker, secrets, bindings, sidecar };
 }
 
