@@ -182,7 +182,7 @@ describe.each(scenarios)('scenario %s', (scenario) => {
     const wanted = deployments
       .map((d) => annotationsOf(d)['dapr.io/app-id']!)
       .filter((id) => (scenarioValues.services?.[id]?.autoscaling?.enabled ?? false) && subscribers.has(id));
-    expect(scaledObjects.map((o) => o.metadata.labels['app.kubernetes.io/name']).sort()).toEqual(wanted.sort());
+    expect(scaledObjects.map((o) => o.metadata.labels?.['app.kubernetes.io/name']).sort()).toEqual(wanted.sort());
     for (const so of scaledObjects) {
       const target = one(deployments, 'Deployment', so.spec.scaleTargetRef.name);
       expect(target.spec, `${target.metadata.name} is KEDA's`).not.toHaveProperty('replicas');
