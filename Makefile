@@ -48,3 +48,10 @@ lint: ## eslint + typescript + shellcheck (what CI checks)
 
 typecheck: ## typescript only
 	@$(NODE) npx tsc -p tsconfig.json
+
+.PHONY: test-keda k8s-status
+test-keda: ## autoscaling on real Kafka lag: KEDA + HPA on a loopback control plane (netns) drive notification-service's replicas; writes docs/autoscaling.md and .run/test-results/keda.json
+	@bash scripts/test-keda.sh
+
+k8s-status: ## status screen per namespace (replicas, ScaledObjects and lag, Dapr components, warnings): make k8s-status [NS=todo-dev] [WATCH=1]
+	@bash scripts/k8s-status.sh

@@ -53,6 +53,21 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          name: 'keda',
+          include: ['tests/keda/**/*.test.ts'],
+          environment: 'node',
+          // scripts/test-keda.sh runs this inside the control plane's network namespace; the global setup
+          // boots Kafka, Redis and every service with its daprd there (notification-service with fault hooks).
+          globalSetup: ['tests/support/keda-setup.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          // One scenario: a backlog built, frozen three times, drained, and the cooldown waited out.
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

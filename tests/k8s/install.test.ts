@@ -101,6 +101,25 @@ describe('profile kafka: the topic hook Job', () => {
   });
 });
 
+describe('autoscaling: the KEDA objects of every profile', () => {
+  it('are accepted by the API server against KEDA\'s CRDs (server-side dry run; the keda suite runs the kafka ones for real)', () => {
+    const namespace = 'k8s-keda-objects';
+    must(KUBECTL, ['create', 'namespace', namespace]);
+    try {
+      for (const scenario of ['kafka', 'kafka-production', 'kafka-mtls', 'redis', 'rabbitmq']) {
+        const manifest = helm(['template', 'todo', CHART, '-n', namespace, '-f', valuesFile(scenario), '-f', valuesFile('autoscaling'),
+          '--show-only', 'templates/scaledobject.yaml', ...(scenario === 'kafka' ? [] : ['--show-only', 'templates/triggerauthentication.yaml'])]);
+        const out = must(KUBECTL, ['create', '--dry-run=server', '-n', namespace, '-f', '-', '-o', 'name'], { input: manifest });
+        const names = out.trim().split('\n').sort();
+        expect(names.filter((n) => n.startsWith('scaledobject')), scenario).toHaveLength(3);
+        expect(names.filter((n) => n.startsWith('triggerauthentication')), scenario).toHaveLength(scenario === 'kafka' ? 0 : 1);
+      }
+    } finally {
+      deleteNamespace(namespace);
+    }
+  });
+});
+
 describe('a release over its life: upgrade, blue/green, uninstall, reinstall', () => {
   const namespace = 'k8s-lifecycle';
   const release = 'todo';

@@ -176,6 +176,19 @@ describe.each(scenarios)('scenario %s', (scenario) => {
     }
   });
 
+  it('gives every autoscaled subscriber a ScaledObject on its own Deployment, and nothing else one', () => {
+    const scaledObjects = byKind(objects, 'ScaledObject');
+    const subscribers = new Set(byKind(objects, 'Subscription').flatMap((s) => s.scopes as string[]));
+    const wanted = deployments
+      .map((d) => annotationsOf(d)['dapr.io/app-id']!)
+      .filter((id) => (scenarioValues.services?.[id]?.autoscaling?.enabled ?? false) && subscribers.has(id));
+    expect(scaledObjects.map((o) => o.metadata.labels?.['app.kubernetes.io/name']).sort()).toEqual(wanted.sort());
+    for (const so of scaledObjects) {
+      const target = one(deployments, 'Deployment', so.spec.scaleTargetRef.name);
+      expect(target.spec, `${target.metadata.name} is KEDA's`).not.toHaveProperty('replicas');
+    }
+  });
+
   it('exposes only the gateway through a Service', () => {
     const services = byKind(objects, 'Service');
     expect(services.length).toBeGreaterThanOrEqual(1);
@@ -221,6 +234,112 @@ describe('broker profiles', () => {
     const prodJob = byKind(render({ files: [path.join(CHART, 'ci', 'kafka-production-values.yaml')] }), 'Job')[0]!;
     const env = Object.fromEntries(prodJob.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toMatchObject({ RPK_TLS_ENABLED: 'true', RPK_SASL_MECHANISM: 'SCRAM-SHA-512', RPK_PASS: { secretKeyRef: { name: 'redpanda-todo-user', key: 'password' } } });
+  });
+});
+
+describe('autoscaling on consumer lag (KEDA ScaledObjects)', () => {
+  const AS = path.join(CHART, 'ci', 'autoscaling-values.yaml');
+  const local = (file: string) => yamlFile(file);
+  const localPubsub = local('components/kafka/pubsub.yaml');
+  const localMeta = Object.fromEntries((localPubsub.spec.metadata as Array<{ name: string; value?: string }>).map((m) => [m.name, m.value]));
+  const subscriptions = ['notification-task-events', 'notification-reminders', 'reminder-task-events', 'recurring-task-events', 'dead-letter-task-events', 'dead-letter-reminders']
+    .map((n) => local(`components/common/subscriptions/${n}.yaml`));
+  const topicsOf = (app: string) => [...new Set(subscriptions.filter((s) => s.scopes.includes(app)).map((s) => s.spec.topic as string))].sort();
+  const scaledObject = (objects: K8sObject[], app: string) => one(objects, 'ScaledObject', `todo-todo-platform-${app}`);
+  const triggers = (so: K8sObject) => so.spec.triggers as Array<{ type: string; metadata: Record<string, string>; authenticationRef?: { name: string } }>;
+
+  it('kafka: one trigger per subscribed topic, on the group daprd uses, offsets as Dapr starts them, partitions as the cap', () => {
+    const objects = render({ files: [AS] });
+    const values = chartValues();
+    for (const app of ['reminder-service', 'notification-service', 'dead-letter-service']) {
+      const so = scaledObject(objects, app);
+      const t = triggers(so);
+      expect(t.map((x) => x.metadata.topic), app).toEqual(topicsOf(app));
+      for (const x of t) {
+        expect(x.type).toBe('kafka');
+        // components/kafka/pubsub.yaml sets no consumerGroup/consumerID: daprd uses the app-id.
+        expect(localMeta.consumerGroup ?? localMeta.consumerID).toBeUndefined();
+        expect(x.metadata).toMatchObject({ consumerGroup: app, bootstrapServers: values.kafka.brokers, allowIdleConsumers: 'false', activationLagThreshold: '0' });
+        expect(x.metadata.offsetResetPolicy).toBe({ oldest: 'earliest', newest: 'latest' }[localMeta.initialOffset ?? 'newest']);
+        expect(x.authenticationRef, 'authType none: no credentials').toBeUndefined();
+      }
+      expect(so.spec.maxReplicaCount).toBeLessThanOrEqual(values.topics.defaultPartitions);
+      expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(120);
+    }
+    // Per-service overrides win over the autoscaling defaults.
+    expect(triggers(scaledObject(objects, 'notification-service'))[0]!.metadata.lagThreshold).toBe('20');
+    expect(triggers(scaledObject(objects, 'reminder-service'))[0]!.metadata.lagThreshold).toBe('50');
+    expect(scaledObject(objects, 'dead-letter-service').spec.maxReplicaCount).toBe(2);
+    expect(byKind(objects, 'TriggerAuthentication')).toEqual([]);
+    // brokerAddress: what KEDA dials when it differs from the pods' address.
+    const elsewhere = render({ files: [AS], set: ['autoscaling.brokerAddress=kafka-external.example:9094'] });
+    expect(triggers(scaledObject(elsewhere, 'reminder-service'))[0]!.metadata.bootstrapServers).toBe('kafka-external.example:9094');
+    expect(one(elsewhere, 'Component', 'pubsub').spec.metadata.find((m: any) => m.name === 'brokers').value).toBe(values.kafka.brokers);
+  });
+
+  it('kafka with SASL over TLS: the same Secrets as the Component, through a TriggerAuthentication', () => {
+    const objects = render({ files: [path.join(CHART, 'ci', 'kafka-production-values.yaml'), AS] });
+    const auth = byKind(objects, 'TriggerAuthentication');
+    expect(auth).toHaveLength(1);
+    expect(auth[0]!.spec.secretTargetRef).toEqual([
+      { parameter: 'ca', name: 'redpanda-default-cert', key: 'ca.crt' },
+      { parameter: 'username', name: 'redpanda-todo-user', key: 'username' },
+      { parameter: 'password', name: 'redpanda-todo-user', key: 'password' },
+    ]);
+    for (const x of triggers(scaledObject(objects, 'notification-service'))) {
+      expect(x.metadata).toMatchObject({ tls: 'enable', sasl: 'scram_sha512' });
+      expect(x.authenticationRef).toEqual({ name: auth[0]!.metadata.name });
+    }
+    const mtls = render({ files: [path.join(CHART, 'ci', 'kafka-mtls-values.yaml'), AS] });
+    expect(byKind(mtls, 'TriggerAuthentication')[0]!.spec.secretTargetRef.map((r: any) => r.parameter)).toEqual(['ca', 'cert', 'key']);
+  });
+
+  it('redis: redis-streams on the stream and the app-id group (lagCount); rabbitmq: QueueLength of <app-id>-<topic>', () => {
+    const redis = render({ files: [path.join(CHART, 'ci', 'redis-values.yaml'), AS] });
+    const r = triggers(scaledObject(redis, 'notification-service'));
+    expect(r.map((x) => [x.type, x.metadata.stream, x.metadata.consumerGroup, x.metadata.lagCount])).toEqual(
+      topicsOf('notification-service').map((t) => ['redis-streams', t, 'notification-service', '20']),
+    );
+    expect(r[0]!.metadata.address).toBe('redis-streams:6379');
+    expect(byKind(redis, 'TriggerAuthentication')[0]!.spec.secretTargetRef).toEqual([{ parameter: 'password', name: 'redis-streams-auth', key: 'redis-password' }]);
+    const rabbit = render({ files: [path.join(CHART, 'ci', 'rabbitmq-values.yaml'), AS] });
+    const q = triggers(scaledObject(rabbit, 'notification-service'));
+    expect(q.map((x) => [x.type, x.metadata.queueName, x.metadata.mode, x.metadata.value])).toEqual(
+      topicsOf('notification-service').map((t) => ['rabbitmq', `notification-service-${t}`, 'QueueLength', '20']),
+    );
+    expect(q[0]!.metadata.host).toBe('amqp://rabbitmq.messaging.svc.cluster.local:5672/');
+    expect(byKind(rabbit, 'TriggerAuthentication')[0]!.spec.secretTargetRef.map((x: any) => x.parameter)).toEqual(['username', 'password']);
+  });
+
+  it('renders no ScaledObject for a service that subscribes to nothing, but still leaves its replicas alone', () => {
+    const objects = render({ set: ['services.gateway.autoscaling.enabled=true'] });
+    expect(byKind(objects, 'ScaledObject')).toEqual([]);
+    expect(one(objects, 'Deployment', 'todo-todo-platform-gateway').spec).not.toHaveProperty('replicas');
+  });
+
+  const refusals: Array<[string, string[], RegExp]> = [
+    ['more replicas than partitions (kafka)', ['autoscaling.maxReplicaCount=4'], /maxReplicaCount 4 is above the partitions of its topics .*at most 3/],
+    ['minReplicaCount above maxReplicaCount', ['services.notification-service.autoscaling.minReplicaCount=3', 'services.notification-service.autoscaling.maxReplicaCount=2'], /minReplicaCount 3 is above maxReplicaCount 2/],
+    ['zero pods of an invoked service', ['services.notification-service.autoscaling.minReplicaCount=0'], /notification-service.*invoked by gateway/],
+    ['zero pods of the cron service', ['services.reminder-service.autoscaling.minReplicaCount=0'], /reminder cron runs in its pods/],
+    ['a lag threshold of 0 (schema)', ['autoscaling.lagThreshold=0'], /lagThreshold/],
+    ['an unknown autoscaling key (schema)', ['services.notification-service.autoscaling.maxReplicas=3'], /additional properties 'maxReplicas' not allowed/],
+  ];
+  it.each(refusals)('refuses %s', (_what, set, message) => {
+    expect(renderError({ files: [AS], set })).toMatch(message);
+  });
+
+  it('allows zero pods where nothing else needs one (recurring-service), and more replicas than partitions only with allowIdleConsumers', () => {
+    const zero = render({ files: [AS], set: ['services.recurring-service.autoscaling.enabled=true', 'services.recurring-service.autoscaling.minReplicaCount=0'] });
+    expect(scaledObject(zero, 'recurring-service').spec.minReplicaCount).toBe(0);
+    const idle = render({ files: [AS], set: ['autoscaling.kafka.allowIdleConsumers=true', 'autoscaling.maxReplicaCount=6'] });
+    expect(triggers(scaledObject(idle, 'reminder-service'))[0]!.metadata.allowIdleConsumers).toBe('true');
+  });
+
+  it('refuses autoscaling on mqtt, and says why (no consumer groups)', () => {
+    expect(renderError({ files: [path.join(CHART, 'ci', 'mqtt-values.yaml')], set: ['services.notification-service.autoscaling.enabled=true'] })).toMatch(
+      /notification-service\.autoscaling: broker mqtt has no consumer groups, so there is no backlog to scale on/,
+    );
   });
 });
 

@@ -199,6 +199,31 @@ async function describeGroups(): Promise<Map<string, { group: string; offset: st
   return rows;
 }
 
+export interface GroupPartition {
+  topic: string;
+  partition: number;
+  /** Committed offset; undefined when the group has committed nothing on this partition yet. */
+  committed?: number;
+  logEnd: number;
+  /** Kafka's own LAG column (undefined when it prints "-"). */
+  lag?: number;
+  member: string;
+}
+
+/** One consumer group as Kafka's ConsumerGroupCommand describes it (offsets, lag, member per partition). */
+export async function describeGroup(group: string): Promise<GroupPartition[]> {
+  const stdout = await kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--describe', '--group', group]);
+  const rows: GroupPartition[] = [];
+  for (const line of stdout.split('\n')) {
+    const [g, topic, partition, offset, logEnd, lag, member] = line.trim().split(/\s+/);
+    if (g !== group || !topic || !/^\d+$/.test(partition ?? '')) continue;
+    const n = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+    rows.push({ topic, partition: Number(partition), committed: n(offset), logEnd: n(logEnd) ?? 0, lag: n(lag), member: member ?? '-' });
+  }
+  if (rows.length === 0) throw new Error(`ConsumerGroupCommand printed no partitions for group ${group}:\n${stdout.slice(0, 500)}`);
+  return rows;
+}
+
 /** Sum of every pub/sub delivery counter on every sidecar: it moves whenever any subscriber handles anything. */
 async function deliveriesSoFar(): Promise<number> {
   let total = 0;

@@ -302,10 +302,14 @@ the result with components/ and allows exactly these differences.
 {{- fail (printf "services.%s: blue/green and autoscaling together need one autoscaler per colour; use Argo Rollouts (README, On Kubernetes) or turn one off" $name) }}
 {{- end }}
 {{- if and (eq $V.broker "mqtt") (include "todo.inScopes" (dict "root" $ "component" "pubsub" "app" $name)) }}
-{{- if or $svc.autoscaling.enabled (gt (int $svc.replicas) 1) $V.blueGreen.enabled }}
+{{- if $svc.autoscaling.enabled }}
+{{- fail (printf "services.%s.autoscaling: broker mqtt has no consumer groups, so there is no backlog to scale on (every subscribed client gets every message; none is shared out), and with one client id per app-id ({appID}) a second replica would take over the first one's session (components/mqtt/pubsub.yaml). Run 1 replica without autoscaling, or pick kafka, redis or rabbitmq" $name) }}
+{{- end }}
+{{- if or (gt (int $svc.replicas) 1) $V.blueGreen.enabled }}
 {{- fail (printf "services.%s: broker mqtt has no consumer groups and one client id per app-id ({appID}): a second replica would take over the first one's session (components/mqtt/pubsub.yaml). Run 1 replica, without autoscaling or blue/green" $name) }}
 {{- end }}
 {{- end }}
+{{- if $svc.autoscaling.enabled }}{{ include "todo.validateAutoscaling" (dict "root" $ "app" $name) }}{{ end }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -318,4 +322,102 @@ the result with components/ and allows exactly these differences.
 {{- $_ := set $meta "annotations" (dict "todo-platform/source" .item.source) }}
 {{- $_ := set $obj "metadata" $meta }}
 {{ toYaml $obj }}
+{{- end }}
+
+{{/*
+Autoscaling (KEDA). What a ScaledObject scales on is read from the Dapr resources, so it cannot disagree
+with what daprd does: the topics are those of the Subscriptions scoped to the app, the consumer group is
+the one daprd derives from the pub/sub Component, Kafka's offsetResetPolicy follows its initialOffset.
+*/}}
+
+{{/* Topics an app subscribes to on `pubsub` (declarative Subscriptions scoped to it), sorted: (dict "root" $ "app" name) | fromYamlArray */}}
+{{- define "todo.subscribedTopics" -}}
+{{- $res := include "todo.daprResources" .root | fromYaml }}
+{{- $topics := list }}
+{{- range $res.items }}
+{{- if and (eq .object.kind "Subscription") (eq (.object.spec.pubsubname | default "") "pubsub") (has $.app (.object.scopes | default list)) }}
+{{- $topics = append $topics .object.spec.topic }}
+{{- end }}
+{{- end }}
+{{- toYaml ($topics | uniq | sortAlpha) }}
+{{- end }}
+
+{{/* The rendered pub/sub Component's metadata as a map of plain values: todo.pubsubMetadata $ | fromYaml */}}
+{{- define "todo.pubsubMetadata" -}}
+{{- $res := include "todo.daprResources" . | fromYaml }}
+{{- $m := dict }}
+{{- range $res.items }}
+{{- if and (eq .object.kind "Component") (eq .object.metadata.name "pubsub") }}
+{{- range .object.spec.metadata }}{{ if hasKey . "value" }}{{ $_ := set $m .name (toString .value) }}{{ end }}{{ end }}
+{{- end }}
+{{- end }}
+{{- toYaml $m }}
+{{- end }}
+
+{{/*
+The consumer group (Kafka, Redis Streams) or queue prefix (RabbitMQ: `<group>-<topic>`) daprd uses for an
+app: Kafka's `consumerGroup`, else `consumerID`, else the app-id (daprd sets consumerID to the app-id when
+the Component has none). daprd expands {appID} and {namespace} (`<namespace>.<app-id>`); {podName} and
+{uuid} give every pod a group of its own — every pod then gets every message and no group has one
+backlog to scale on — so the chart refuses them. (dict "root" $ "app" name)
+*/}}
+{{- define "todo.consumerGroup" -}}
+{{- $m := include "todo.pubsubMetadata" .root | fromYaml }}
+{{- $group := .app }}
+{{- if and (eq .root.Values.broker "kafka") $m.consumerGroup }}{{ $group = $m.consumerGroup }}
+{{- else if $m.consumerID }}{{ $group = $m.consumerID }}{{ end }}
+{{- if regexMatch "(?i)\\{(podName|uuid)\\}" $group }}
+{{- fail (printf "services.%s.autoscaling: the pub/sub's consumer group %q is per pod, so no group holds the backlog KEDA would scale on; use the app-id (the default)" .app $group) }}
+{{- end }}
+{{- $group | replace "{appID}" .app | replace "{namespace}" (printf "%s.%s" .root.Release.Namespace .app) }}
+{{- end }}
+
+{{/* Partitions of a topic as the topic Job creates it: topics.app (or defaultPartitions), `.dlq` twins defaultPartitions. (dict "root" $ "topic" name) */}}
+{{- define "todo.partitions" -}}
+{{- $T := .root.Values.topics }}
+{{- $n := $T.defaultPartitions }}
+{{- range $T.app }}{{ if and (eq .name $.topic) .partitions }}{{ $n = .partitions }}{{ end }}{{ end }}
+{{- $n }}
+{{- end }}
+
+{{/* One service's autoscaling settings: the autoscaling defaults with the service's own keys over them. (dict "root" $ "app" name) | fromYaml */}}
+{{- define "todo.autoscaling" -}}
+{{- $svc := index .root.Values.services .app }}
+{{- toYaml (mergeOverwrite (deepCopy (omit .root.Values.autoscaling "brokerAddress" "kafka")) (deepCopy ($svc.autoscaling | default dict))) }}
+{{- end }}
+
+{{/* Name of the TriggerAuthentication with the broker's credentials, or "" when the broker needs none. */}}
+{{- define "todo.triggerAuthName" -}}
+{{- $V := .Values }}
+{{- if or (and (eq $V.broker "kafka") (ne $V.kafka.authType "none")) (and (eq $V.broker "redis") $V.redisStreams.existingSecret) (eq $V.broker "rabbitmq") }}
+{{- include "todo.objname" (list . "keda-broker") }}
+{{- end }}
+{{- end }}
+
+{{/* Checks of one autoscaled service (called from todo.validate). (dict "root" $ "app" name) */}}
+{{- define "todo.validateAutoscaling" -}}
+{{- $V := .root.Values }}
+{{- $as := include "todo.autoscaling" . | fromYaml }}
+{{- $topics := include "todo.subscribedTopics" . | fromYamlArray }}
+{{- if gt (int $as.minReplicaCount) (int $as.maxReplicaCount) }}
+{{- fail (printf "services.%s.autoscaling: minReplicaCount %v is above maxReplicaCount %v" .app $as.minReplicaCount $as.maxReplicaCount) }}
+{{- end }}
+{{- if eq (int $as.minReplicaCount) 0 }}
+{{- $callers := list }}
+{{- range $name, $s := $V.services }}{{ if and $s.enabled (has $name ((index $V.services $.app).invokedBy | default list)) }}{{ $callers = append $callers $name }}{{ end }}{{ end }}
+{{- if $callers }}
+{{- fail (printf "services.%s.autoscaling.minReplicaCount 0: it is invoked by %s, which would get errors while it has zero pods (KEDA wakes it on lag only); keep 1" .app (join ", " $callers)) }}
+{{- end }}
+{{- if include "todo.inScopes" (dict "root" .root "component" "reminder-cron" "app" .app) }}
+{{- fail (printf "services.%s.autoscaling.minReplicaCount 0: the reminder cron runs in its pods, and at zero pods no reminder is sent; keep 1" .app) }}
+{{- end }}
+{{- end }}
+{{- if and $topics (eq $V.broker "kafka") (not $V.autoscaling.kafka.allowIdleConsumers) }}
+{{- $most := 0 }}
+{{- range $topics }}{{ $n := include "todo.partitions" (dict "root" $.root "topic" .) | int }}{{ if gt $n $most }}{{ $most = $n }}{{ end }}{{ end }}
+{{- if gt (int $as.maxReplicaCount) $most }}
+{{- fail (printf "services.%s.autoscaling.maxReplicaCount %v is above the partitions of its topics (%s: at most %d): each partition is read by one member of the consumer group, so replicas beyond that idle; raise the partitions (topics.app) or lower maxReplicaCount" .app $as.maxReplicaCount (join ", " $topics) $most) }}
+{{- end }}
+{{- end }}
+{{- if $topics }}{{ $_ := include "todo.consumerGroup" . }}{{ end }}
 {{- end }}

@@ -8,6 +8,8 @@ import { z } from 'zod';
  *  - `failTimes`: they fail — that many times, or always when null — as a transient error would;
  *  - `holdMs` (+ `holdTimes`, default 1): the first `holdTimes` of them are held that long before being
  *    handled, as a slow handler would (a delivery in flight while the broker restarts).
+ * `POST /_faults/release` ends every hold in progress at once (the autoscaling test freezes a consumer
+ * group with long holds, measures its lag while it cannot move, then lets it go).
  * Reachable only with the sidecar app token.
  */
 export const FaultRule = z.union([
@@ -23,6 +25,8 @@ export class FaultInjector {
   private held = new Map<number, number>();
   /** Holds so far, for the test: route, event, how long, when it started and (once over) ended. */
   private readonly holds: Array<{ route: string; eventKey: string; ms: number; startedAt: string; endedAt?: string }> = [];
+  /** Ends the holds still waiting (release()). */
+  private readonly waiting = new Set<() => void>();
 
   /** Counts the attempt; waits when a hold rule says so; throws when a fail rule says this attempt fails. */
   async onDelivery(route: string, eventKey: string, payload: unknown): Promise<void> {
@@ -39,13 +43,28 @@ export class FaultInjector {
       this.held.set(index, done + 1);
       const hold: (typeof this.holds)[number] = { route, eventKey, ms: rule.holdMs, startedAt: new Date().toISOString() };
       this.holds.push(hold);
-      await new Promise((r) => setTimeout(r, rule.holdMs));
+      await new Promise<void>((resolve) => {
+        const end = () => {
+          clearTimeout(timer);
+          this.waiting.delete(end);
+          resolve();
+        };
+        const timer = setTimeout(end, rule.holdMs);
+        this.waiting.add(end);
+      });
       hold.endedAt = new Date().toISOString();
       return;
     }
     if (rule.failTimes === null || attempt <= rule.failTimes) {
       throw new Error(`injected fault (rule "${rule.match}", attempt ${attempt})`);
     }
+  }
+
+  /** Ends every hold in progress now; returns how many there were. */
+  release(): number {
+    const ends = [...this.waiting];
+    for (const end of ends) end();
+    return ends.length;
   }
 
   routes(): Router {
@@ -57,6 +76,9 @@ export class FaultInjector {
       this.rules = z.object({ rules: z.array(FaultRule) }).parse(req.body).rules;
       this.held = new Map();
       res.json({ rules: this.rules });
+    });
+    router.post('/_faults/release', (_req, res) => {
+      res.json({ released: this.release() });
     });
     return router;
   }

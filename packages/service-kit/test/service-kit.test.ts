@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { DependencyTimeoutError, EtagMismatchError, InvalidCursorError, SidecarError, StoredDataError, UnexpectedResponseError } from '@todo/dapr';
 import { FakeSidecar } from '@todo/dapr/fakes';
-import { AppError, PoisonMessageError, createLogger, serviceApp, subscriptionHandler, toProblem } from '../src/index.ts';
+import { AppError, FaultInjector, PoisonMessageError, createLogger, serviceApp, subscriptionHandler, toProblem } from '../src/index.ts';
 
 const logger = createLogger('kit-test', 'silent');
 const TOKEN = 'sidecar-token';
@@ -97,5 +97,31 @@ describe('subscriptionHandler: an explicit answer to daprd for every delivery', 
     const res = await deliver(deliveryApp(handle), data);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status });
+  });
+});
+
+describe('fault hooks: holds', () => {
+  it('when holds are released, then every delivery held so far goes on at once, and later ones are held again', async () => {
+    const faults = new FaultInjector();
+    const app = express().use(express.json()).use(faults.routes());
+    await request(app).put('/_faults').send({ rules: [{ match: 'slow', holdMs: 60_000, holdTimes: 3 }] }).expect(200);
+    const started = Date.now();
+    const held = [faults.onDelivery('/e', 'a', { t: 'slow' }), faults.onDelivery('/e', 'b', { t: 'slow' })];
+    const fast = faults.onDelivery('/e', 'c', { t: 'quick' }); // no rule matches: not held
+    await fast;
+    const released = await request(app).post('/_faults/release').expect(200);
+    expect(released.body).toEqual({ released: 2 });
+    await Promise.all(held);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const { body } = await request(app).get('/_faults').expect(200);
+    expect(body.holds.map((h: { eventKey: string; endedAt?: string }) => [h.eventKey, typeof h.endedAt])).toEqual([['a', 'string'], ['b', 'string']]);
+    // The rule has one hold left: the next slow delivery waits again until released.
+    let done = false;
+    const third = faults.onDelivery('/e', 'd', { t: 'slow' }).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(faults.release()).toBe(1);
+    await third;
+    expect(faults.release()).toBe(0);
   });
 });
