@@ -21,6 +21,9 @@ import {
   type WriteOptions,
 } from './ports.ts';
 import { DEFAULT_BREAKER, resilientInvoker, type BreakerOptions } from './resilient-invoker.ts';
+import { eventTypeOf, noPublishMetrics, publishMetrics, type PublishVia } from './metrics.ts';
+import { traceHeaders } from './trace-context.ts';
+import type { Registry } from 'prom-client';
 
 export interface DaprAdapterOptions {
   httpPort: number;
@@ -35,6 +38,8 @@ export interface DaprAdapterOptions {
   /** The per-target circuit breaker of service invocation (resilient-invoker.ts). */
   breaker?: BreakerOptions;
   logger: Logger;
+  /** The app's own Prometheus registry: the adapter adds `todo_events_published_total` to it. */
+  metricsRegistry?: Registry | undefined;
 }
 
 /**
@@ -127,14 +132,17 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     ...(apiToken ? { daprApiToken: apiToken } : {}),
     logger: { level: LogLevel.Warn, service: sdkLogger(logger) },
   });
+  propagateTraceContext(client, logger);
   const base = `http://127.0.0.1:${httpPort}/v1.0`;
   const tokenHeader: Record<string, string> = apiToken ? { 'dapr-api-token': apiToken } : {};
+  const metrics = options.metricsRegistry ? publishMetrics(options.metricsRegistry) : noPublishMetrics;
 
-  const send = async (topic: string, event: unknown, partitionKey?: string) => {
+  const send = async (topic: string, event: unknown, via: PublishVia, partitionKey?: string) => {
     const result = await client.pubsub.publish(pubsubName, topic, event as object, {
       contentType: 'application/json',
       ...(partitionKey ? { metadata: { partitionKey } } : {}),
     });
+    metrics.published(topic, eventTypeOf(event), via, result.error ? 'error' : 'success');
     if (result.error) rethrow(result.error, `publish to ${topic}`);
   };
 
@@ -142,12 +150,12 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     async publish<T extends Topic>(topic: T, event: TopicEvent<T>, publishOptions: { partitionKey?: string } = {}) {
       const parsed = TOPIC_CONTRACTS[topic].publishes.safeParse(event);
       if (!parsed.success) throw new InvalidEventError(topic, { cause: parsed.error });
-      await send(topic, parsed.data, publishOptions.partitionKey);
+      await send(topic, parsed.data, 'direct', publishOptions.partitionKey);
     },
     async republish(topic, data) {
       // Unchanged on purpose (the event keeps its id); only checked that consumers can read it.
       if (!TOPIC_CONTRACTS[topic].accepts.safeParse(data).success) throw new InvalidEventError(topic);
-      await send(topic, data);
+      await send(topic, data, 'replay');
     },
   };
 
@@ -213,7 +221,14 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
       // Dapr's outbox: an upsert of the same key with `outbox.projection` is published instead of the
       // stored value, and never stored itself.
       const projection = { operation: 'upsert', request: { key: projectionKey, value: parsed.data, metadata: { 'outbox.projection': 'true', contentType: 'application/json' } } };
-      await runTransaction([...operations.map(toDaprOperation), projection], operations.map((o) => o.key).join(','));
+      try {
+        await runTransaction([...operations.map(toDaprOperation), projection], operations.map((o) => o.key).join(','));
+      } catch (err) {
+        metrics.published(topic, eventTypeOf(parsed.data), 'outbox', 'error');
+        throw err;
+      }
+      // Committed: daprd's outbox forwards it to the topic (after its marker check).
+      metrics.published(topic, eventTypeOf(parsed.data), 'outbox', 'success');
     },
   };
 
@@ -225,7 +240,7 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
 
   const sidecarInvoker: ServiceInvoker = {
     async invoke(appId: string, request: InvokeRequest): Promise<InvokeResponse> {
-      const headers: Record<string, string> = { ...tokenHeader, ...request.headers };
+      const headers: Record<string, string> = { ...tokenHeader, ...traceHeaders(), ...request.headers };
       let body: string | undefined;
       if (request.body !== undefined) {
         body = JSON.stringify(request.body);
@@ -288,6 +303,28 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
 
   const invoker = resilientInvoker(sidecarInvoker, logger, options.breaker ?? DEFAULT_BREAKER);
   return { events, state, invoker, secrets, bindings, sidecar };
+}
+
+/**
+ * The SDK's HTTP client takes no per-call headers, so its one request function is wrapped to add the
+ * current trace context (trace-context.ts) to every state, publish, binding and secret call. When a
+ * future SDK moves that function, calls still work, untraced, and this says so once.
+ */
+function propagateTraceContext(client: DaprClient, logger: Logger): void {
+  type Execute = (url: string, params?: { headers?: Record<string, string> } & Record<string, unknown>, ...rest: unknown[]) => Promise<unknown>;
+  const http = (client as unknown as { daprClient?: { execute?: Execute } }).daprClient;
+  const execute = http?.execute;
+  if (!http || typeof execute !== 'function') {
+    logger.warn('the Dapr SDK has no HTTP execute function to wrap: sidecar calls will not carry trace context');
+    return;
+  }
+  http.execute = function (url, params, ...rest) {
+    const headers = traceHeaders();
+    if (!headers.traceparent) return execute.call(this, url, params, ...rest);
+    // The SDK derives the method from `params` when there are none (GET, or POST with a body).
+    const method = params?.method ?? (params?.body ? 'POST' : 'GET');
+    return execute.call(this, url, { ...params, method, headers: { ...headers, ...params?.headers } }, ...rest);
+  };
 }
 
 /** Dapr's per-item TTL: metadata `ttlInSeconds` (Redis sets it with EXPIRE in the same script). */
