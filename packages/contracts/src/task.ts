@@ -7,7 +7,16 @@ export type Priority = (typeof PRIORITIES)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const tag = z.string().trim().min(1).max(30);
+/**
+ * Lengths are checked before trimming and blank text is refused by pattern, so the JSON Schema in the
+ * OpenAPI document says exactly what is accepted (`"   "` is invalid there as here; so is a title over
+ * 200 characters however much of it is spaces). The value is then stored trimmed.
+ */
+const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank').trim();
+const tag = text(30);
+
+/** Task ids are uuid-shaped (random, or derived from a series occurrence): anything else names no task. */
+export const TASK_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const Recurrence = z.strictObject({
   frequency: z.enum(FREQUENCIES),
@@ -24,7 +33,7 @@ export const remindNotAfterDueIssue = { message: 'remindAt must not be after due
 /** Body of POST /api/tasks. Unknown fields are an error, not silently dropped. */
 export const CreateTaskRequest = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
+    title: text(200),
     description: z.string().max(2000).optional(),
     priority: z.enum(PRIORITIES).default('medium'),
     tags: z.array(tag).max(10).default([]),
@@ -38,7 +47,7 @@ export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
 /** Body of PATCH /api/tasks/:id: any subset; `null` clears an optional field. */
 export const PatchTaskRequest = z
   .strictObject({
-    title: z.string().trim().min(1).max(200).optional(),
+    title: text(200).optional(),
     description: z.string().max(2000).nullable().optional(),
     priority: z.enum(PRIORITIES).optional(),
     tags: z.array(tag).max(10).optional(),
