@@ -15,6 +15,8 @@ NODE_HOME="$CACHE_DIR/node-$NODE_VERSION"
 # Zipkin (traces): the server jar from Maven Central (scripts/setup-zipkin.sh), started by infra.sh.
 ZIPKIN_VERSION=3.5.1
 export ZIPKIN_JAR="$CACHE_DIR/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+# The fuzzer's virtualenv (scripts/setup-fuzz.sh): <base>-<hash of tools/fuzz/requirements*>.
+export FUZZ_VENV_BASE="$CACHE_DIR/fuzz-venv"
 # The pub/sub broker profile (components/<broker>/): kafka (default), redis, rabbitmq or mqtt.
 BROKER="${BROKER:-kafka}"
 case "$BROKER" in kafka | redis | rabbitmq | mqtt) ;; *)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Notification } from './notification.ts';
-import { UpcomingReminder } from './task.ts';
+import { CursorParam, UpcomingReminder } from './task.ts';
 
 // Public API shapes that are not tasks: what the gateway answers (and, through it, the services behind
 // it). The OpenAPI document (openapi.ts) is generated from these and from task.ts; the services parse
@@ -19,7 +19,7 @@ export const Health = z.object({ status: z.enum(['ok', 'sidecar-unavailable']) }
 
 /** GET /api/notifications: oldest first from `after`; `next` is always given (poll with it). */
 export const NotificationFeedQuery = z.strictObject({
-  after: z.string().min(1).max(100).optional(),
+  after: CursorParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 export const NotificationPage = z.object({ items: z.array(Notification), next: z.string() });
@@ -89,7 +89,7 @@ export const DeadLetterListQuery = z.strictObject({
   /** `pending` unless asked: what needs an operator. `all` lists every status. */
   status: z.enum([...DEAD_LETTER_STATUSES, 'all']).default('pending'),
   limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().min(1).max(100).optional(),
+  cursor: CursorParam.optional(),
 });
 export const DeadLetterPage = z.object({ items: z.array(DeadLetter), next: z.string().nullable() });
 export const ReplayAccepted = z.object({ id: z.string(), status: z.enum(DEAD_LETTER_STATUSES) });

@@ -4,7 +4,7 @@ import {
   NotificationFeedQuery, NotificationPage, Problem, ReplayAccepted,
 } from './api.ts';
 import { Notification } from './notification.ts';
-import { CreateTaskRequest, ListTasksQuery, PatchTaskRequest, TASK_ID_PATTERN, Task, TaskPage, UpcomingReminder } from './task.ts';
+import { CreateTaskRequest, IF_MATCH_PATTERN, ListTasksQuery, PatchTaskRequest, TASK_ID_PATTERN, Task, TaskPage, UpcomingReminder } from './task.ts';
 
 /**
  * The public API as an OpenAPI 3.1 document, generated from the zod schemas the services parse with.
@@ -92,7 +92,18 @@ const taskLinks = {
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 
-export function openApiDocument(): Record<string, unknown> {
+export interface DocumentOptions {
+  /** File names under /api/docs/ (the gateway's viewer assets), listed so a client or fuzzer can know them. */
+  docsAssets?: string[];
+}
+
+const deadLetterLinks = {
+  GetFirstDeadLetter: { operationId: 'getDeadLetter', parameters: { id: '$response.body#/items/0/id' } },
+  ReplayFirstDeadLetter: { operationId: 'replayDeadLetter', parameters: { id: '$response.body#/items/0/id' } },
+  DiscardFirstDeadLetter: { operationId: 'discardDeadLetter', parameters: { id: '$response.body#/items/0/id' } },
+};
+
+export function openApiDocument(options: DocumentOptions = {}): Record<string, unknown> {
   const requests = defs('input', { CreateTaskRequest, PatchTaskRequest, ChatRequest });
   const responses = defs('output', {
     Problem, Health, Task, TaskPage, Notification, NotificationPage, ChatAnswer, ChatHistoryPage,
@@ -145,7 +156,7 @@ export function openApiDocument(): Record<string, unknown> {
       [`${DOCS_PATH}/{asset}`]: {
         get: {
           operationId: 'apiDocsAsset', tags: ['meta'], security: [], summary: "The viewer's scripts and styles.",
-          parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string', ...(options.docsAssets ? { examples: options.docsAssets } : {}) } }],
           responses: {
             200: { description: 'A script, style sheet or image.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } }, 'image/png': { schema: { type: 'string' } } } },
             ...problems(404, 405),
@@ -175,7 +186,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
         patch: {
           operationId: 'patchTask', tags: ['tasks'], summary: 'Change some fields.',
-          parameters: [taskId, { name: 'If-Match', in: 'header', required: false, description: 'The version the change is meant for (412 when the task is at another).', schema: { type: 'string', pattern: '^(W/)?"?[1-9][0-9]{0,15}"?$' } }],
+          parameters: [taskId, { name: 'If-Match', in: 'header', required: false, description: 'The version the change is meant for (412 when the task is at another).', schema: { type: 'string', pattern: IF_MATCH_PATTERN.source } }],
           requestBody: { required: true, content: json(ref('PatchTaskRequest')) },
           responses: { 200: { description: 'The changed task.', headers: etagHeader, content: json(ref('Task')) }, ...problems(...WITH_BODY, 404, 409, 412, ...AUTHED) },
         },
@@ -222,7 +233,7 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'listDeadLetters', tags: ['admin'], summary: 'Dead letters (pending unless `status` says otherwise).',
           parameters: queryParameters(DeadLetterListQuery),
-          responses: { 200: { description: 'A page.', content: json(ref('DeadLetterPage')) }, ...problems(400, 403, ...AUTHED) },
+          responses: { 200: { description: 'A page.', content: json(ref('DeadLetterPage')), links: deadLetterLinks }, ...problems(400, 403, ...AUTHED) },
         },
       },
       '/api/admin/dead-letters/{id}': {

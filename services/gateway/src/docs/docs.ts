@@ -66,8 +66,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 
 export function docsRoutes(): Router {
   const router = Router();
-  const document = JSON.stringify(openApiDocument());
   const assets = viewerAssets();
+  const document = JSON.stringify(openApiDocument({ docsAssets: [...assets.keys()] }));
 
   router.get(OPENAPI_PATH, (_req, res) => {
     res.type('application/json').send(document);

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
-import { APP_IDS, DEAD_LETTER_ID_PATTERN, TASK_ID_PATTERN } from '@todo/contracts';
+import { APP_IDS, DEAD_LETTER_ID_PATTERN, IF_MATCH_PATTERN, TASK_ID_PATTERN } from '@todo/contracts';
 import type { ServiceInvoker, Sidecar } from '@todo/dapr';
-import { notFound } from '@todo/service-kit';
+import { AppError, notFound } from '@todo/service-kit';
 import { requireAdmin, requireUser, type KeyProvider, type TokenPolicy } from '../auth/jwt.ts';
 import { docsRoutes } from '../docs/docs.ts';
 import { dashboard } from './dashboard.ts';
@@ -51,12 +51,17 @@ export function apiRoutes(deps: ApiDeps): Router {
   router.get('/api/tasks', (req, res) => forward(invoker, tasks, req, res, { method: 'GET', path: `tasks${queryOf(req)}` }));
   router.get('/api/tasks/:id', (req, res) => forward(invoker, tasks, req, res, { method: 'GET', path: taskPath(req) }));
   router.patch('/api/tasks/:id', (req, res) => {
+    // Whenever sent it counts: an empty or malformed one is a 400, never a change applied unconditionally
+    // (an empty If-Match used to be dropped here and the PATCH applied; found by the fuzzer).
     const ifMatch = req.get('if-match');
+    if (ifMatch !== undefined && !IF_MATCH_PATTERN.test(ifMatch.trim())) {
+      throw new AppError('invalid-if-match', 400, 'If-Match must be a task version (a positive integer)');
+    }
     return forward(invoker, tasks, req, res, {
       method: 'PATCH',
       path: taskPath(req),
       body: req.body,
-      ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}),
+      ...(ifMatch !== undefined ? { headers: { 'if-match': ifMatch } } : {}),
     });
   });
   router.post('/api/tasks/:id/complete', (req, res) => forward(invoker, tasks, req, res, { method: 'POST', path: taskPath(req, '/complete') }));

@@ -1,0 +1,89 @@
+// `make fuzz` / `make fuzz-ci`: boots its own platform (real daprd, Kafka, Redis, Zipkin on free ports,
+// as the integration suite does), then runs schemathesis against the gateway's own OpenAPI document
+// with a valid token, every operation, every check. The result goes to .run/test-results/fuzz.json in
+// vitest's report shape, so CI's totals count it.
+//   FUZZ_EXAMPLES   test cases per operation and phase (default 250; `make fuzz-ci` uses 25)
+//   FUZZ_MIN_CASES  fail when fewer test cases ran than this (default 5000; `make fuzz-ci` 500)
+//   FUZZ_SEED       schemathesis seed (default: random, printed so a failure can be replayed)
+//   FUZZ_LABEL      name of the result file in .run/test-results (default fuzz)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bootForTests, ROOT } from '../../tests/support/platform.ts';
+import { signDevToken } from '../launcher/token.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const examples = Number(process.env.FUZZ_EXAMPLES ?? 250);
+const minCases = Number(process.env.FUZZ_MIN_CASES ?? 5000);
+const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
+const label = process.env.FUZZ_LABEL ?? 'fuzz';
+const resultsDir = path.join(ROOT, '.run', 'test-results');
+const reportDir = path.join(ROOT, '.run', 'fuzz', 'report');
+
+function venvBin(): string {
+  const cache = process.env.TODO_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/root', '.cache'), 'todo-platform');
+  const venv = readdirSync(cache).filter((d) => d.startsWith('fuzz-venv-') && existsSync(path.join(cache, d, '.complete'))).sort()
+    .find((d) => existsSync(path.join(cache, d, 'bin', 'st')));
+  if (!venv) throw new Error('schemathesis is not installed: run scripts/setup-fuzz.sh (make fuzz does)');
+  return path.join(cache, venv, 'bin', 'st');
+}
+
+function writeResult(passed: number, failed: number, detail: Record<string, unknown>) {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, `${label}.json`), JSON.stringify({
+    numPassedTests: passed, numFailedTests: failed, numPendingTests: 0, numTodoTests: 0,
+    success: failed === 0, tool: 'schemathesis', ...detail,
+  }, null, 2));
+}
+
+const st = venvBin();
+rmSync(reportDir, { recursive: true, force: true });
+mkdirSync(reportDir, { recursive: true });
+const booted = await bootForTests({ name: 'fuzz' });
+let code = 1;
+try {
+  const token = await signDevToken(booted.info.secrets.jwtSigningKey, 'fuzzer', { admin: true });
+  const args = [
+    '--config-file', path.join(ROOT, 'tools/fuzz/schemathesis.toml'),
+    'run', `${booted.info.gatewayUrl}/api/openapi.json`,
+    '--checks', 'all',
+    '--max-examples', String(examples),
+    '--seed', seed,
+    '--header', `Authorization: Bearer ${token}`,
+    '--workers', '2',
+    '--request-timeout', '15',
+    '--report', 'junit,json',
+    '--report-dir', reportDir,
+    '--no-color',
+  ];
+  out(`schemathesis: ${examples} examples per operation and phase, seed ${seed} (replay: FUZZ_SEED=${seed} make fuzz)`);
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(st, args, { stdio: 'inherit', cwd: ROOT });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+} finally {
+  await booted.teardown();
+}
+
+// One "test" per operation (and one for the stateful phase), from the JUnit report: CI's totals count
+// what was fuzzed, not each of thousands of generated cases. The cases are in the JSON report.
+const summary = summarize();
+const tooFew = summary.cases < minCases;
+out(`fuzz: ${summary.cases} test cases over ${summary.operations} operations (+ stateful); ${summary.failingCases} failing case(s) in ${summary.failures} operation(s); schemathesis exit ${code}`);
+if (tooFew) out(`fuzz: only ${summary.cases} test cases ran; at least ${minCases} were asked for (FUZZ_MIN_CASES)`);
+const failed = summary.failures + (code !== 0 && summary.failures === 0 ? 1 : 0) + (tooFew ? 1 : 0);
+writeResult(Math.max(0, summary.testcases - summary.failures), failed, { cases: summary.cases, failingCases: summary.failingCases, seed, examples, report: reportDir });
+process.exit(failed === 0 ? 0 : 1);
+
+function summarize() {
+  const find = (ext: string) => readdirSync(reportDir).find((f) => f.endsWith(ext));
+  const junit = find('.xml');
+  const xml = junit ? readFileSync(path.join(reportDir, junit), 'utf8') : '';
+  const testcases = (xml.match(/<testcase[\s>]/g) ?? []).length;
+  const failures = (xml.match(/<testcase[^>]*>\s*<(failure|error)/g) ?? []).length;
+  const jsonFile = find('.json');
+  const report = jsonFile
+    ? (JSON.parse(readFileSync(path.join(reportDir, jsonFile), 'utf8')) as { test_cases?: { generated?: number; with_failures?: number }; operations?: { tested?: number } })
+    : {};
+  return { testcases, failures, operations: report.operations?.tested ?? 0, cases: report.test_cases?.generated ?? 0, failingCases: report.test_cases?.with_failures ?? 0 };
+}
