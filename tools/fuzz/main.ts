@@ -2,7 +2,7 @@
 // as the integration suite does), then runs schemathesis against the gateway's own OpenAPI document
 // with a valid token, every operation, every check. The result goes to .run/test-results/fuzz.json in
 // vitest's report shape, so CI's totals count it.
-//   FUZZ_EXAMPLES   test cases per operation and phase (default 250; `make fuzz-ci` uses 25)
+//   FUZZ_EXAMPLES   test cases per operation and phase (default 350; `make fuzz-ci` uses 25)
 //   FUZZ_MIN_CASES  fail when fewer test cases ran than this (default 5000; `make fuzz-ci` 500)
 //   FUZZ_SEED       schemathesis seed (default: random, printed so a failure can be replayed)
 //   FUZZ_LABEL      name of the result file in .run/test-results (default fuzz)
@@ -13,7 +13,7 @@ import { bootForTests, ROOT } from '../../tests/support/platform.ts';
 import { signDevToken } from '../launcher/token.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const examples = Number(process.env.FUZZ_EXAMPLES ?? 250);
+const examples = Number(process.env.FUZZ_EXAMPLES ?? 350);
 const minCases = Number(process.env.FUZZ_MIN_CASES ?? 5000);
 const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
 const label = process.env.FUZZ_LABEL ?? 'fuzz';
@@ -41,6 +41,7 @@ rmSync(reportDir, { recursive: true, force: true });
 mkdirSync(reportDir, { recursive: true });
 const booted = await bootForTests({ name: 'fuzz' });
 let code = 1;
+const crashes: string[] = [];
 try {
   const token = await signDevToken(booted.info.secrets.jwtSigningKey, 'fuzzer', { admin: true });
   const args = [
@@ -61,9 +62,22 @@ try {
     const child = spawn(st, args, { stdio: 'inherit', cwd: ROOT });
     child.on('exit', (c) => resolve(c ?? 1));
   });
+  // 0 crashes: every app still answers its liveness probe after the run (a crash would also have shown
+  // as 5xx/connection errors above; this catches one after the last request).
+  for (const [appId, app] of Object.entries(booted.info.apps)) {
+    const alive = await fetch(`http://127.0.0.1:${app.appPort}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    if (!alive) crashes.push(`${appId}: not answering /healthz after the run`);
+  }
 } finally {
   await booted.teardown();
 }
+// …and no app logged an unexpected error (pino level ≥ 50: a 500 or worse) while being fuzzed.
+for (const file of readdirSync(booted.info.logDir).filter((f) => f.endsWith('.app.log'))) {
+  const errors = readFileSync(path.join(booted.info.logDir, file), 'utf8').split('\n').filter((l) => /^\{.*"level":(5|6)0\b/.test(l));
+  for (const line of errors.slice(0, 5)) crashes.push(`${file}: ${line.slice(0, 300)}`);
+  if (errors.length > 5) crashes.push(`${file}: … ${errors.length - 5} more error lines`);
+}
+for (const c of crashes) out(`fuzz: ${c}`);
 
 // One "test" per operation (and one for the stateful phase), from the JUnit report: CI's totals count
 // what was fuzzed, not each of thousands of generated cases. The cases are in the JSON report.
@@ -71,8 +85,11 @@ const summary = summarize();
 const tooFew = summary.cases < minCases;
 out(`fuzz: ${summary.cases} test cases over ${summary.operations} operations (+ stateful); ${summary.failingCases} failing case(s) in ${summary.failures} operation(s); schemathesis exit ${code}`);
 if (tooFew) out(`fuzz: only ${summary.cases} test cases ran; at least ${minCases} were asked for (FUZZ_MIN_CASES)`);
-const failed = summary.failures + (code !== 0 && summary.failures === 0 ? 1 : 0) + (tooFew ? 1 : 0);
-writeResult(Math.max(0, summary.testcases - summary.failures), failed, { cases: summary.cases, failingCases: summary.failingCases, seed, examples, report: reportDir });
+const failed = summary.failures + (code !== 0 && summary.failures === 0 ? 1 : 0) + (tooFew ? 1 : 0) + (crashes.length ? 1 : 0);
+// One more "test": no crash and no error logged by any app.
+writeResult(Math.max(0, summary.testcases - summary.failures) + (crashes.length ? 0 : 1), failed, {
+  cases: summary.cases, failingCases: summary.failingCases, crashes, seed, examples, report: reportDir,
+});
 process.exit(failed === 0 ? 0 : 1);
 
 function summarize() {
