@@ -2,7 +2,7 @@
 // as the integration suite does), then runs schemathesis against the gateway's own OpenAPI document
 // with a valid token, every operation, every check. The result goes to .run/test-results/fuzz.json in
 // vitest's report shape, so CI's totals count it.
-//   FUZZ_EXAMPLES   test cases per operation and phase (default 350; `make fuzz-ci` uses 25)
+//   FUZZ_EXAMPLES   test cases per operation and phase (default 500; `make fuzz-ci` uses 25)
 //   FUZZ_MIN_CASES  fail when fewer test cases ran than this (default 5000; `make fuzz-ci` 500)
 //   FUZZ_SEED       schemathesis seed (default: random, printed so a failure can be replayed)
 //   FUZZ_LABEL      name of the result file in .run/test-results (default fuzz)
@@ -13,7 +13,7 @@ import { bootForTests, ROOT } from '../../tests/support/platform.ts';
 import { signDevToken } from '../launcher/token.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const examples = Number(process.env.FUZZ_EXAMPLES ?? 350);
+const examples = Number(process.env.FUZZ_EXAMPLES ?? 500);
 const minCases = Number(process.env.FUZZ_MIN_CASES ?? 5000);
 const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
 const label = process.env.FUZZ_LABEL ?? 'fuzz';
@@ -44,6 +44,7 @@ let code = 1;
 const crashes: string[] = [];
 try {
   const token = await signDevToken(booted.info.secrets.jwtSigningKey, 'fuzzer', { admin: true });
+  await seedDeadLetter(booted.info, token);
   const args = [
     '--config-file', path.join(ROOT, 'tools/fuzz/schemathesis.toml'),
     'run', `${booted.info.gatewayUrl}/api/openapi.json`,
@@ -91,6 +92,30 @@ writeResult(Math.max(0, summary.testcases - summary.failures) + (crashes.length 
   cases: summary.cases, failingCases: summary.failingCases, crashes, seed, examples, report: reportDir,
 });
 process.exit(failed === 0 ? 0 : 1);
+
+/**
+ * One dead letter to fuzz the admin operations with (else they only ever see 404): an event its
+ * subscribers cannot parse, published to task-events through dead-letter-service's sidecar (the one
+ * allowed to publish there besides task-service's outbox: it replays). They drop it; it lands in
+ * task-events.dlq and dead-letter-service stores it.
+ */
+async function seedDeadLetter(info: Awaited<ReturnType<typeof bootForTests>>['info'], token: string) {
+  const dls = info.apps['dead-letter-service'];
+  if (!dls) return;
+  const res = await fetch(`http://127.0.0.1:${dls.daprHttpPort}/v1.0/publish/pubsub/task-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'dapr-api-token': info.secrets.daprApiToken },
+    body: JSON.stringify({ id: 'fuzz-seed-dead-letter', type: 'task.unknown', note: 'seeded by tools/fuzz/main.ts' }),
+  });
+  if (!res.ok) throw new Error(`seeding a dead letter: publish answered ${res.status} ${await res.text()}`);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const list = await fetch(`${info.gatewayUrl}/api/admin/dead-letters`, { headers: { authorization: `Bearer ${token}` } });
+    if (list.ok && ((await list.json()) as { items: unknown[] }).items.length > 0) return out('fuzz: one dead letter seeded for the admin operations');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  out('fuzz: the seeded dead letter did not arrive within 60 s; the admin operations will mostly see 404');
+}
 
 function summarize() {
   const find = (ext: string) => readdirSync(reportDir).find((f) => f.endsWith(ext));
