@@ -72,10 +72,13 @@ const problems = (...statuses: number[]) =>
     content: { 'application/problem+json': { schema: ref('Problem') } },
   }]));
 
+/**
+ * What any request can be answered before it reaches its route: a body that is not JSON (415), over
+ * 64 KB (413) or malformed (400) is refused for every path — also one whose operation takes no body.
+ */
+const ANY = [400, 405, 413, 415];
 /** What every authenticated operation can answer besides its own outcomes. */
-const AUTHED = [401, 405, 500, 502, 503, 504];
-/** …and every one with a JSON body. */
-const WITH_BODY = [400, 413, 415];
+const AUTHED = [...ANY, 401, 500, 502, 503, 504];
 
 const idParam = (description: string, pattern: RegExp) => ({ name: 'id', in: 'path', required: true, description, schema: { type: 'string', pattern: pattern.source } });
 const taskId = idParam('Task id (from `POST /api/tasks`). Anything not uuid-shaped names no task: 404.', TASK_ID_PATTERN);
@@ -137,20 +140,20 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           responses: {
             200: { description: 'Ready.', content: json(ref('Health')) },
             503: { description: 'The sidecar is not ready.', headers: retryAfter, content: json(ref('Health')) },
-            ...problems(405),
+            ...problems(...ANY),
           },
         },
       },
       [OPENAPI_PATH]: {
         get: {
           operationId: 'openApiDocument', tags: ['meta'], security: [], summary: 'This document.',
-          responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) }, ...problems(405) },
+          responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) }, ...problems(...ANY) },
         },
       },
       [DOCS_PATH]: {
         get: {
           operationId: 'apiDocs', tags: ['meta'], security: [], summary: 'This document, rendered (Swagger UI, served by the gateway itself).',
-          responses: { 200: { description: 'HTML page.', content: { 'text/html': { schema: { type: 'string' } } } }, ...problems(405) },
+          responses: { 200: { description: 'HTML page.', content: { 'text/html': { schema: { type: 'string' } } } }, ...problems(...ANY) },
         },
       },
       [`${DOCS_PATH}/{asset}`]: {
@@ -159,7 +162,7 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string', ...(options.docsAssets ? { examples: options.docsAssets } : {}) } }],
           responses: {
             200: { description: 'A script, style sheet or image.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } }, 'image/png': { schema: { type: 'string' } } } },
-            ...problems(404, 405),
+            ...problems(404, ...ANY),
           },
         },
       },
@@ -169,14 +172,14 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           requestBody: { required: true, content: json(ref('CreateTaskRequest')) },
           responses: {
             201: { description: 'Created.', headers: { Location: { description: '/api/tasks/{id}', schema: { type: 'string' } } }, content: json(ref('Task')), links: taskLinks },
-            ...problems(...WITH_BODY, ...AUTHED),
+            ...problems(...AUTHED),
           },
         },
         get: {
           operationId: 'listTasks', tags: ['tasks'], summary: "A page of the caller's tasks, in creation order.",
           description: 'A filtered page may hold fewer than `limit` items (it looks at up to 1,000 tasks per call); follow `next` until it is null.',
           parameters: queryParameters(ListTasksQuery),
-          responses: { 200: { description: 'A page.', content: json(ref('TaskPage')) }, ...problems(400, ...AUTHED) },
+          responses: { 200: { description: 'A page.', content: json(ref('TaskPage')) }, ...problems(...AUTHED) },
         },
       },
       '/api/tasks/{id}': {
@@ -188,7 +191,7 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           operationId: 'patchTask', tags: ['tasks'], summary: 'Change some fields.',
           parameters: [taskId, { name: 'If-Match', in: 'header', required: false, description: 'The version the change is meant for (412 when the task is at another).', schema: { type: 'string', pattern: IF_MATCH_PATTERN.source } }],
           requestBody: { required: true, content: json(ref('PatchTaskRequest')) },
-          responses: { 200: { description: 'The changed task.', headers: etagHeader, content: json(ref('Task')) }, ...problems(...WITH_BODY, 404, 409, 412, ...AUTHED) },
+          responses: { 200: { description: 'The changed task.', headers: etagHeader, content: json(ref('Task')) }, ...problems(404, 409, 412, ...AUTHED) },
         },
         delete: {
           operationId: 'deleteTask', tags: ['tasks'], summary: 'Delete a task (its reminder is cancelled).', parameters: [taskId],
@@ -206,14 +209,14 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           operationId: 'listNotifications', tags: ['notifications'], summary: 'The notification feed, oldest first.',
           description: 'Pass `next` as `after` to receive only what arrived since.',
           parameters: queryParameters(NotificationFeedQuery),
-          responses: { 200: { description: 'A page.', content: json(ref('NotificationPage')) }, ...problems(400, ...AUTHED) },
+          responses: { 200: { description: 'A page.', content: json(ref('NotificationPage')) }, ...problems(...AUTHED) },
         },
       },
       '/api/chat': {
         post: {
           operationId: 'chat', tags: ['chat'], summary: 'Say something: add / remind / every … / list / complete / delete.',
           requestBody: { required: true, content: json(ref('ChatRequest')) },
-          responses: { 200: { description: 'The reply and what was done.', content: json(ref('ChatAnswer')) }, ...problems(...WITH_BODY, ...AUTHED) },
+          responses: { 200: { description: 'The reply and what was done.', content: json(ref('ChatAnswer')) }, ...problems(...AUTHED) },
         },
       },
       '/api/chat/history': {
@@ -233,7 +236,7 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
         get: {
           operationId: 'listDeadLetters', tags: ['admin'], summary: 'Dead letters (pending unless `status` says otherwise).',
           parameters: queryParameters(DeadLetterListQuery),
-          responses: { 200: { description: 'A page.', content: json(ref('DeadLetterPage')), links: deadLetterLinks }, ...problems(400, 403, ...AUTHED) },
+          responses: { 200: { description: 'A page.', content: json(ref('DeadLetterPage')), links: deadLetterLinks }, ...problems(403, ...AUTHED) },
         },
       },
       '/api/admin/dead-letters/{id}': {
