@@ -6,8 +6,8 @@ import { readRunFile } from './run-file.ts';
 import type { ChildProcess } from 'node:child_process';
 import { startApp, startAppProcess, startDaprd, stopApp, waitReady, type AppSpec, type RunningApp } from './processes.ts';
 import { ensureDevSecrets } from './secrets.ts';
-import { brokerResourcesPath, selectedBroker, type Broker } from './broker.ts';
-import { infraPorts } from './ports.ts';
+import { brokerResourcesPath, selectedBroker } from './broker.ts';
+import { readyTable } from './ready-table.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const runDir = process.env.RUN_DIR ?? path.join(root, '.run');
@@ -26,34 +26,6 @@ function formatLine(appId: string, line: string): string {
   } catch {
     return `[${appId}] ${line}`;
   }
-}
-
-/** What runs where, printed once everything is ready (every server listens on 127.0.0.1 only). */
-function readyTable(specs: AppSpec[], broker: Broker): string[] {
-  const url = (port: number, p = '') => `http://127.0.0.1:${port}${p}`;
-  const gateway = specs.find((s) => s.appId === 'gateway');
-  const infra = infraPorts(broker);
-  const zipkin = infra.find((p) => p.what === 'Zipkin')!.port;
-  const lines = [''];
-  if (gateway) {
-    lines.push(
-      `  API            ${url(gateway.appPort, '/api')}   (a token: make token USER=alice; try ${url(gateway.appPort, '/api/health')})`,
-      `  API docs       ${url(gateway.appPort, '/api/docs')}   (OpenAPI 3.1: ${url(gateway.appPort, '/api/openapi.json')})`,
-      `  web console    ${url(gateway.appPort, '/')}   (reserved for the console; not part of this build yet)`,
-    );
-  }
-  lines.push(`  traces         ${url(zipkin, '/zipkin/')}   (Zipkin; search a response's x-trace-id)`, '');
-  lines.push('  app                    app port   app metrics                       daprd HTTP   daprd metrics');
-  for (const s of specs) {
-    lines.push(`  ${s.appId.padEnd(22)} ${String(s.appPort).padEnd(10)} ${url(s.appPort, '/metrics').padEnd(33)} ${String(s.daprHttpPort).padEnd(12)} ${url(s.metricsPort, '/metrics')}`);
-  }
-  lines.push(
-    '',
-    `  infrastructure ${infra.filter((p) => !p.what.includes('(distribution')).map((p) => `${p.what} :${p.port}`).join(', ')}`,
-    `  logs           ${logDir} (apps *.app.log, sidecars *.daprd.log; infrastructure: ${runDir}/*.log)`,
-    '  stop           Ctrl-C, or make stop from another terminal',
-  );
-  return lines;
 }
 
 const secrets = ensureDevSecrets(runDir);
@@ -145,5 +117,5 @@ try {
 }
 out('');
 out(`ready: ${running.map((r) => r.spec.appId).join(', ')}`);
-for (const line of readyTable(running.map((r) => r.spec), broker)) out(line);
+for (const line of readyTable(running.map((r) => r.spec), broker, { logDir, runDir })) out(line);
 out('');

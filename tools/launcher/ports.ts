@@ -51,15 +51,22 @@ function isFree(port: number): Promise<boolean> {
 /** pid and command line of the process listening on `port` (Linux /proc; undefined when not visible). */
 export function holderOf(port: number): { pid: number; command: string } | undefined {
   const inodes = new Set<string>();
+  let connections = 0;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     if (!existsSync(table)) continue;
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       // local_address is HEX_IP:HEX_PORT; state 0A = LISTEN; inode is column 10.
-      if (cols[3] === '0A' && parseInt(cols[1]?.split(':')[1] ?? '', 16) === port && cols[9]) inodes.add(cols[9]);
+      if (parseInt(cols[1]?.split(':')[1] ?? '', 16) !== port) continue;
+      if (cols[3] === '0A' && cols[9]) inodes.add(cols[9]);
+      else connections++;
     }
   }
-  if (inodes.size === 0) return undefined;
+  if (inodes.size === 0) {
+    // No listener: a client connection took it as its local port (it is in the kernel's ephemeral
+    // range); it goes away when that connection closes, within a minute or so after TIME_WAIT.
+    return connections > 0 ? { pid: 0, command: 'the local end of an open client connection (ephemeral port); retry in a minute' } : undefined;
+  }
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let fds: string[];
     try {
@@ -108,7 +115,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   say(`\x1b[31merror:\x1b[0m ${taken.length} port(s) make run needs are taken:`);
   for (const t of taken) {
-    const who = t.holder ? `pid ${t.holder.pid}: ${t.holder.command}` : 'by a process this user cannot see (try: sudo ss -ltnp)';
+    const who = !t.holder ? 'by a process this user cannot see (try: sudo ss -ltnp)' : t.holder.pid === 0 ? t.holder.command : `pid ${t.holder.pid}: ${t.holder.command}`;
     say(`    :${t.port}  ${t.what.padEnd(32)} ${who}`);
   }
   if (taken.some((t) => t.holder && ours.has(t.holder.pid))) {
