@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers lint typecheck
+.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers fuzz fuzz-ci lint typecheck
 
 # Every Node command runs on the project's Node (26 LTS; scripts/setup-node.sh installs it when the
 # machine's is older).
@@ -35,6 +35,12 @@ test-integration: setup ## integration tests only
 
 test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker, catch-up; writes docs/fault-report.md
 	@mkdir -p .run/test-results && $(NODE) npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=.run/test-results/faults.json
+
+fuzz: setup ## schemathesis against the gateway's OpenAPI document on its own platform (≥ 5,000 cases); .run/test-results/fuzz.json
+	@bash scripts/setup-fuzz.sh && $(NODE) node --import tsx tools/fuzz/main.ts
+
+fuzz-ci: setup ## a short fuzz run (CI, after make test): ~25 examples per operation
+	@bash scripts/setup-fuzz.sh && FUZZ_EXAMPLES=25 FUZZ_MIN_CASES=500 $(NODE) node --import tsx tools/fuzz/main.ts
 
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh

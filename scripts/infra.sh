@@ -8,6 +8,7 @@
 #   KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), REDIS_PORT (16379), RUN_DIR (.run), and the
 #   other brokers' ports (BROKER_REDIS_PORT, RABBITMQ_PORT, MQTT_PORT; see scripts/brokers.sh).
 #   REDIS_APPENDONLY=yes for tests that restart Redis and expect the data to survive.
+#   ZIPKIN_PORT (19411): the Zipkin server every daprd exports its spans to (components/config.yaml).
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
@@ -17,6 +18,7 @@ KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-3}"
 REDIS_PORT="${REDIS_PORT:-16379}"
+ZIPKIN_PORT="${ZIPKIN_PORT:-19411}"
 
 topics() { # every topic in tools/kafka/topics.txt as name:partitions, plus "<topic>.dlq" for app topics
   local t n
@@ -33,6 +35,29 @@ start_redis() {
     --save "" --appendonly "${REDIS_APPENDONLY:-no}" --appendfsync everysec --protected-mode no
   wait_port "$REDIS_PORT" 20 redis
   info "redis on :$REDIS_PORT"
+}
+
+# Zipkin with in-memory storage (traces of this run only; bounded span count), on loopback. Started
+# first and waited for last: its JVM start overlaps Redis and Kafka.
+spawn_zipkin() {
+  if alive zipkin; then info "zipkin already running on :$ZIPKIN_PORT"; return; fi
+  [ -f "$ZIPKIN_JAR" ] || die "Zipkin jar missing; run scripts/setup.sh first"
+  # Armeria's port list replaces the default entry whole, so port, address and protocol are all given.
+  # No graceful-shutdown quiet period: `stop` should not wait for it.
+  spawn zipkin "$RUN_DIR/zipkin.log" env STORAGE_TYPE=mem MEM_MAX_SPANS=200000 java -Xms64m -Xmx384m -XX:+UseSerialGC -jar "$ZIPKIN_JAR" \
+    "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" \
+    --armeria.graceful-shutdown-quiet-period-millis=0 --armeria.graceful-shutdown-timeout-millis=1000
+}
+
+wait_zipkin() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    # Armeria opens the port once the server is ready to serve.
+    (exec 3<>"/dev/tcp/127.0.0.1/$ZIPKIN_PORT") 2>/dev/null && { info "zipkin on :$ZIPKIN_PORT (UI http://127.0.0.1:$ZIPKIN_PORT/zipkin/)"; return; }
+    alive zipkin || { tail -30 "$RUN_DIR/zipkin.log" >&2; die "zipkin exited during startup (log: $RUN_DIR/zipkin.log)"; }
+    sleep 0.2
+  done
+  die "zipkin did not answer on :$ZIPKIN_PORT within 120s (log: $RUN_DIR/zipkin.log)"
 }
 
 start_kafka() {
@@ -104,9 +129,11 @@ stop_broker() {
 
 case "${1:-}" in
   start)
-    step "Infrastructure: Redis state store + $BROKER broker (run dir $RUN_DIR)"
+    step "Infrastructure: Redis state store + $BROKER broker + Zipkin (run dir $RUN_DIR)"
+    spawn_zipkin
     start_redis
     start_broker
+    wait_zipkin
     ;;
   stop) # every one of them, even when one cannot be stopped; non-zero if any survives
     step "Stopping infrastructure"
@@ -116,6 +143,7 @@ case "${1:-}" in
     if alive rabbitmq || alive rabbitmq-epmd; then bash "$ROOT/scripts/brokers.sh" stop rabbitmq || failed=1; fi
     if alive mqtt; then bash "$ROOT/scripts/brokers.sh" stop mqtt || failed=1; fi
     stop_one redis || failed=1
+    stop_one zipkin || failed=1
     exit "$failed"
     ;;
   restart) # restart one of them with its data (the fault suite's broker and Redis restarts), down for [seconds]
@@ -126,7 +154,7 @@ case "${1:-}" in
     esac
     ;;
   status)
-    for n in redis kafka; do alive $n && echo "$n: running (pid $(cat "$PIDS/$n.pid"))" || echo "$n: stopped"; done
+    for n in redis kafka zipkin; do alive $n && echo "$n: running (pid $(cat "$PIDS/$n.pid"))" || echo "$n: stopped"; done
     for b in redis rabbitmq mqtt; do bash "$ROOT/scripts/brokers.sh" status "$b" 2>/dev/null || true; done
     ;;
   topics) topics ;;

@@ -3,6 +3,11 @@
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 bash "$ROOT/scripts/setup.sh"
+# Every port first (apps, sidecars, Redis, the broker, Zipkin): a taken one is named with its holder
+# before anything starts, instead of a sidecar dying half-way through start-up.
+step "Ports"
+(cd "$ROOT" && node --import tsx tools/launcher/ports.ts) || exit 1
+info "all free"
 bash "$ROOT/scripts/infra.sh" start
 trap 'bash "$ROOT/scripts/infra.sh" stop' EXIT
 

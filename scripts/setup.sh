@@ -39,6 +39,8 @@ bash "$ROOT/scripts/setup-redis.sh"
 # Kafka is the default profile's broker and its jars are the tests' independent topic reader; the other
 # profiles' brokers are installed when BROKER selects one (make test-brokers installs all of them).
 bash "$ROOT/scripts/setup-kafka.sh"
+# Every daprd exports its spans to a local Zipkin (components/config.yaml); infra.sh starts it.
+bash "$ROOT/scripts/setup-zipkin.sh"
 [ "$BROKER" = kafka ] || bash "$ROOT/scripts/setup-brokers.sh" "$BROKER"
 bash "$ROOT/scripts/setup-dapr.sh"
 info "setup finished in $((SECONDS - start))s"

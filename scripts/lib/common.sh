@@ -12,6 +12,11 @@ mkdir -p "$RUN_DIR" "$CACHE_DIR"
 NODE_VERSION=26.12.1
 NODE_HOME="$CACHE_DIR/node-$NODE_VERSION"
 [ -x "$NODE_HOME/bin/node" ] && case ":$PATH:" in *":$NODE_HOME/bin:"*) ;; *) export PATH="$NODE_HOME/bin:$PATH" ;; esac
+# Zipkin (traces): the server jar from Maven Central (scripts/setup-zipkin.sh), started by infra.sh.
+ZIPKIN_VERSION=3.5.1
+export ZIPKIN_JAR="$CACHE_DIR/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+# The fuzzer's virtualenv (scripts/setup-fuzz.sh): <base>-<hash of tools/fuzz/requirements*>.
+export FUZZ_VENV_BASE="$CACHE_DIR/fuzz-venv"
 # The pub/sub broker profile (components/<broker>/): kafka (default), redis, rabbitmq or mqtt.
 BROKER="${BROKER:-kafka}"
 case "$BROKER" in kafka | redis | rabbitmq | mqtt) ;; *)

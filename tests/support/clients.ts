@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { signDevToken } from '../../tools/launcher/token.ts';
 import { ROOT } from './platform.ts';
+import { OpenApiValidator } from './openapi.ts';
 
 const run = promisify(execFile);
 export const platform = () => inject('platform');
@@ -42,7 +43,20 @@ export async function api<T = any>(
   } catch {
     /* not JSON */
   }
+  // Every answer the suite sees must be one the OpenAPI document promises (tests/support/openapi.ts).
+  const problems = (await documentValidator()).check(method, urlPath, res.status, res.headers.get('content-type'), parsed);
+  if (problems.length) throw new Error(`the gateway answered outside its OpenAPI document:\n  ${problems.join('\n  ')}`);
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+let validator: Promise<OpenApiValidator> | undefined;
+/** The document as the running gateway serves it (GET /api/openapi.json), once per test file. */
+export function documentValidator(): Promise<OpenApiValidator> {
+  validator ??= fetch(`${platform().gatewayUrl}/api/openapi.json`).then(async (res) => {
+    if (!res.ok) throw new Error(`GET /api/openapi.json answered ${res.status}`);
+    return new OpenApiValidator((await res.json()) as ConstructorParameters<typeof OpenApiValidator>[0]);
+  });
+  return validator;
 }
 
 export interface TopicRecord {
@@ -146,6 +160,23 @@ export async function daprMetric(appId: string, name: string, labels: Record<str
   const text = await (await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
+/**
+ * Sum of a series on an app's own /metrics (the service's prom-client registry, not its daprd's),
+ * filtered by labels (exact values).
+ */
+export async function appMetric(appId: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const app = platform().apps[appId];
+  if (!app) throw new Error(`unknown app ${appId}`);
+  const res = await fetch(`http://127.0.0.1:${app.appPort}/metrics`);
+  if (!res.ok) throw new Error(`${appId} /metrics answered ${res.status}`);
+  let total = 0;
+  for (const line of (await res.text()).split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
   }

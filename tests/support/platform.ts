@@ -25,6 +25,8 @@ export interface TestInfra {
   brokerRedisPort: number;
   rabbitmqPort: number;
   mqttPort: number;
+  /** The Zipkin server every daprd exports its spans to. */
+  zipkinPort: number;
   /** Redis with an append-only file, so a restart keeps the data (the fault suite restarts it). */
   redisAppendOnly?: boolean;
 }
@@ -38,6 +40,8 @@ export interface PlatformInfo {
   kafkaBootstrap: string;
   kafkaLibs: string;
   redisPort: number;
+  /** Zipkin's base URL (API under /api/v2, UI under /zipkin/). */
+  zipkinUrl: string;
   secrets: DevSecrets;
   apps: Record<string, Pick<AppSpec, 'appPort' | 'daprHttpPort' | 'metricsPort'>>;
   gatewayUrl: string;
@@ -56,6 +60,7 @@ export function infraEnv(infra: TestInfra): NodeJS.ProcessEnv {
     BROKER_REDIS_PORT: String(infra.brokerRedisPort),
     RABBITMQ_PORT: String(infra.rabbitmqPort),
     MQTT_PORT: String(infra.mqttPort),
+    ZIPKIN_PORT: String(infra.zipkinPort),
     REDIS_APPENDONLY: infra.redisAppendOnly ? 'yes' : 'no',
   };
 }
@@ -84,6 +89,7 @@ export function renderComponents(infra: TestInfra, controlPort: number): string 
           .replaceAll('127.0.0.1:16380', `127.0.0.1:${infra.brokerRedisPort}`)
           .replaceAll('127.0.0.1:17672', `127.0.0.1:${infra.rabbitmqPort}`)
           .replaceAll('127.0.0.1:11883', `127.0.0.1:${infra.mqttPort}`)
+          .replaceAll('127.0.0.1:19411', `127.0.0.1:${infra.zipkinPort}`)
           .replaceAll('.run/', `${infra.runDir}/`)
           .replaceAll('http://127.0.0.1:18090/notifications', `http://127.0.0.1:${controlPort}/webhook`);
         writeFileSync(file, text);
@@ -156,6 +162,7 @@ export async function startPlatform(infra: TestInfra, logDir: string, options: P
       kafkaBootstrap: `127.0.0.1:${infra.kafkaPort}`,
       kafkaLibs: path.join(process.env.TODO_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '/root', '.cache'), 'todo-platform'), 'kafka-3.9.1', 'libs'),
       redisPort: infra.redisPort,
+      zipkinUrl: `http://127.0.0.1:${infra.zipkinPort}`,
       secrets,
       apps,
       gatewayUrl: `http://127.0.0.1:${gateway.appPort}`,
@@ -186,6 +193,7 @@ export async function bootForTests(options: BootOptions) {
     brokerRedisPort: await freePort(),
     rabbitmqPort: await freePortRange(13), // AMQP + distribution, epmd and CLI ports (scripts/brokers.sh)
     mqttPort: await freePort(),
+    zipkinPort: await freePort(),
     redisAppendOnly: options.redisAppendOnly ?? false,
   };
   const env = infraEnv(test); // the control server restarts Redis/Kafka with this same env

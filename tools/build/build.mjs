@@ -10,7 +10,8 @@
 //
 //   node tools/build/build.mjs [service…]    (default: every services/* with src/main.ts)
 import { build } from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -20,6 +21,18 @@ const unknown = wanted.filter((s) => !all.includes(s));
 if (unknown.length) {
   process.stderr.write(`unknown service(s): ${unknown.join(', ')} (have: ${all.join(', ')})\n`);
   process.exit(2);
+}
+
+/**
+ * The gateway serves its API docs viewer (swagger-ui-dist) itself, and its image holds nothing but
+ * main.js: so the viewer's files go into the bundle, as a define the docs route reads
+ * (services/gateway/src/docs/docs.ts). The list of files is the route's own (viewer-assets.json).
+ */
+function gatewayDefines() {
+  const list = JSON.parse(readFileSync(path.join(root, 'services/gateway/src/docs/viewer-assets.json'), 'utf8')).files;
+  const dir = path.dirname(createRequire(path.join(root, 'services/gateway/package.json')).resolve('swagger-ui-dist/package.json'));
+  const assets = Object.fromEntries(Object.keys(list).map((name) => [name, readFileSync(path.join(dir, name)).toString('base64')]));
+  return { __API_DOCS_ASSETS__: JSON.stringify(assets) };
 }
 
 const started = Date.now();
@@ -38,6 +51,7 @@ for (const service of wanted.length ? wanted : all) {
     logLevel: 'warning',
     // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    define: service === 'gateway' ? gatewayDefines() : {},
   });
 }
 process.stdout.write(`built ${(wanted.length ? wanted : all).length} service(s) into services/*/dist in ${Date.now() - started} ms\n`);

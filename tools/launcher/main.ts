@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startApp, startAppProcess, startDaprd, stopApp, waitReady, type AppSpec, type RunningApp } from './processes.ts';
 import { ensureDevSecrets } from './secrets.ts';
 import { brokerResourcesPath, selectedBroker } from './broker.ts';
+import { readyTable } from './ready-table.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const runDir = process.env.RUN_DIR ?? path.join(root, '.run');
@@ -116,8 +117,5 @@ try {
 }
 out('');
 out(`ready: ${running.map((r) => r.spec.appId).join(', ')}`);
-out('  gateway:   http://localhost:8080/api/health');
-out('  a token:   make token USER=alice');
-out(`  logs:      ${logDir} (sidecars: *.daprd.log)`);
-out('  stop:      Ctrl-C, or make stop from another terminal');
+for (const line of readyTable(running.map((r) => r.spec), broker, { logDir, runDir })) out(line);
 out('');

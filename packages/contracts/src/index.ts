@@ -3,3 +3,5 @@ export * from './task.ts';
 export * from './events.ts';
 export * from './notification.ts';
 export * from './topics.ts';
+export * from './api.ts';
+export * from './openapi.ts';

@@ -7,7 +7,16 @@ export type Priority = (typeof PRIORITIES)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const tag = z.string().trim().min(1).max(30);
+/**
+ * Lengths are checked before trimming and blank text is refused by pattern, so the JSON Schema in the
+ * OpenAPI document says exactly what is accepted (`"   "` is invalid there as here; so is a title over
+ * 200 characters however much of it is spaces). The value is then stored trimmed.
+ */
+const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank').trim();
+const tag = text(30);
+
+/** Task ids are uuid-shaped (random, or derived from a series occurrence): anything else names no task. */
+export const TASK_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const Recurrence = z.strictObject({
   frequency: z.enum(FREQUENCIES),
@@ -19,12 +28,23 @@ export type Recurrence = z.infer<typeof Recurrence>;
 /** The one place the rule is written: a reminder never comes after the task is due. */
 export const remindNotAfterDue = (t: { dueAt?: string | null | undefined; remindAt?: string | null | undefined }) =>
   !(t.dueAt && t.remindAt) || Date.parse(t.remindAt) <= Date.parse(t.dueAt);
-export const remindNotAfterDueIssue = { message: 'remindAt must not be after dueAt', path: ['remindAt'] };
+export const REMIND_NOT_AFTER_DUE = 'remindAt must not be after dueAt';
+/**
+ * A fresh object per use: zod 4's refine rewrites the params it is given (`message` becomes `error`),
+ * so a shared object lost its `message` and PATCH answered `errors: [{path}]` without one (found by
+ * the fuzzer: a problem outside its own schema).
+ */
+export const remindNotAfterDueIssue = () => ({ message: REMIND_NOT_AFTER_DUE, path: ['remindAt'] });
+/** `If-Match` of PATCH /api/tasks/:id: a task version, optionally quoted or weak (`3`, `"3"`, `W/"3"`). */
+export const IF_MATCH_PATTERN = /^(W\/)?"?[1-9][0-9]{0,15}"?$/;
+/** Cursors are base64url (paged lists); a well-formed one this list never gave out is still a 400. */
+const cursor = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor');
+export { cursor as CursorParam };
 
 /** Body of POST /api/tasks. Unknown fields are an error, not silently dropped. */
 export const CreateTaskRequest = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
+    title: text(200),
     description: z.string().max(2000).optional(),
     priority: z.enum(PRIORITIES).default('medium'),
     tags: z.array(tag).max(10).default([]),
@@ -32,13 +52,13 @@ export const CreateTaskRequest = z
     remindAt: isoDateTime.optional(),
     recurrence: Recurrence.optional(),
   })
-  .refine(remindNotAfterDue, remindNotAfterDueIssue);
+  .refine(remindNotAfterDue, remindNotAfterDueIssue());
 export type CreateTaskRequest = z.infer<typeof CreateTaskRequest>;
 
 /** Body of PATCH /api/tasks/:id: any subset; `null` clears an optional field. */
 export const PatchTaskRequest = z
   .strictObject({
-    title: z.string().trim().min(1).max(200).optional(),
+    title: text(200).optional(),
     description: z.string().max(2000).nullable().optional(),
     priority: z.enum(PRIORITIES).optional(),
     tags: z.array(tag).max(10).optional(),
@@ -56,7 +76,7 @@ export const ListTasksQuery = z.strictObject({
   /** Page size. */
   limit: z.coerce.number().int().min(1).max(200).default(100),
   /** `next` of the previous page. */
-  cursor: z.string().min(1).max(100).optional(),
+  cursor: cursor.optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 

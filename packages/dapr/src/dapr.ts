@@ -20,6 +20,9 @@ import {
   type WriteOptions,
 } from './ports.ts';
 import { DEFAULT_BREAKER, resilientInvoker, type BreakerOptions } from './resilient-invoker.ts';
+import { eventTypeOf, noPublishMetrics, publishMetrics, type PublishVia } from './metrics.ts';
+import { traceHeaders } from './trace-context.ts';
+import type { Registry } from 'prom-client';
 
 export interface DaprAdapterOptions {
   httpPort: number;
@@ -33,6 +36,8 @@ export interface DaprAdapterOptions {
   invokeTimeoutMs?: number;
   /** The per-target circuit breaker of service invocation (resilient-invoker.ts). */
   breaker?: BreakerOptions;
+  /** The app's own Prometheus registry: the adapter adds `todo_events_published_total` to it. */
+  metricsRegistry?: Registry | undefined;
   logger: Logger;
 }
 
@@ -105,13 +110,15 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
   const invokeTimeoutMs = options.invokeTimeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
   const base = `http://127.0.0.1:${httpPort}/v1.0`;
   const tokenHeader: Record<string, string> = apiToken ? { 'dapr-api-token': apiToken } : {};
+  const metrics = options.metricsRegistry ? publishMetrics(options.metricsRegistry) : noPublishMetrics;
 
   /**
    * One call to the sidecar's HTTP API: JSON in, JSON (or nothing) out. A 2xx resolves with the parsed
    * body; anything else rejects with daprd's own error (`DaprdError`), for the caller to map. Not
    * reaching the sidecar at all is a SidecarError. (The @dapr/dapr SDK did this before: it returned
    * some failures instead of throwing, dropped invocation status and headers, and put gRPC and a 7 MB
-   * bundle into every service for the few HTTP calls used here.)
+   * bundle into every service for the few HTTP calls used here.) Every call carries the current trace
+   * context (trace-context.ts), so daprd's spans join the request's trace.
    */
   const call = async (method: string, path: string, what: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> => {
     let res: Response;
@@ -119,7 +126,7 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     try {
       res = await fetch(`${base}/${path}`, {
         method,
-        headers: { ...tokenHeader, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: { ...tokenHeader, ...traceHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(invokeTimeoutMs),
       });
@@ -144,21 +151,27 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
     });
   const store = `state/${encodeURIComponent(stateStoreName)}`;
 
-  const send = async (topic: string, event: unknown, partitionKey?: string) => {
+  const send = async (topic: string, event: unknown, via: PublishVia, partitionKey?: string) => {
     const query = partitionKey ? `?metadata.partitionKey=${encodeURIComponent(partitionKey)}` : '';
-    await dapr('POST', `publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}${query}`, `publish to ${topic}`, event);
+    try {
+      await dapr('POST', `publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}${query}`, `publish to ${topic}`, event);
+    } catch (err) {
+      metrics.published(topic, eventTypeOf(event), via, 'error');
+      throw err;
+    }
+    metrics.published(topic, eventTypeOf(event), via, 'success');
   };
 
   const events: EventBus = {
     async publish<T extends Topic>(topic: T, event: TopicEvent<T>, publishOptions: { partitionKey?: string } = {}) {
       const parsed = TOPIC_CONTRACTS[topic].publishes.safeParse(event);
       if (!parsed.success) throw new InvalidEventError(topic, { cause: parsed.error });
-      await send(topic, parsed.data, publishOptions.partitionKey);
+      await send(topic, parsed.data, 'direct', publishOptions.partitionKey);
     },
     async republish(topic, data) {
       // Unchanged on purpose (the event keeps its id); only checked that consumers can read it.
       if (!TOPIC_CONTRACTS[topic].accepts.safeParse(data).success) throw new InvalidEventError(topic);
-      await send(topic, data);
+      await send(topic, data, 'replay');
     },
   };
 
@@ -219,7 +232,14 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
       // Dapr's outbox: an upsert of the same key with `outbox.projection` is published instead of the
       // stored value, and never stored itself.
       const projection = { operation: 'upsert', request: { key: projectionKey, value: parsed.data, metadata: { 'outbox.projection': 'true', contentType: 'application/json' } } };
-      await runTransaction([...operations.map(toDaprOperation), projection], operations.map((o) => o.key).join(','));
+      try {
+        await runTransaction([...operations.map(toDaprOperation), projection], operations.map((o) => o.key).join(','));
+      } catch (err) {
+        metrics.published(topic, eventTypeOf(parsed.data), 'outbox', 'error');
+        throw err;
+      }
+      // Committed: daprd's outbox forwards it to the topic (after its marker check).
+      metrics.published(topic, eventTypeOf(parsed.data), 'outbox', 'success');
     },
   };
 
@@ -231,7 +251,7 @@ export function createDaprAdapter(options: DaprAdapterOptions): DaprAdapter {
 
   const sidecarInvoker: ServiceInvoker = {
     async invoke(appId: string, request: InvokeRequest): Promise<InvokeResponse> {
-      const headers: Record<string, string> = { ...tokenHeader, ...request.headers };
+      const headers: Record<string, string> = { ...tokenHeader, ...traceHeaders(), ...request.headers };
       let body: string | undefined;
       if (request.body !== undefined) {
         body = JSON.stringify(request.body);

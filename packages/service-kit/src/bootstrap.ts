@@ -6,6 +6,7 @@ import type { baseConfigSchema } from './config.ts';
 import { loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { serve } from './lifecycle.ts';
+import { createMetrics } from './metrics.ts';
 import type { ServiceDeps } from './service-app.ts';
 
 export interface ServiceContext<C> {
@@ -35,6 +36,9 @@ export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>
   const config = loadConfig(schema);
   const logger = createLogger(appId, config.LOG_LEVEL);
   if (!config.APP_API_TOKEN) logger.warn('APP_API_TOKEN is not set: calls are not checked to come from the sidecar');
+  // One registry per app: the kit's HTTP and delivery metrics, the adapter's publish counter, the
+  // service's own, and Node's process metrics.
+  const metrics = createMetrics({ appId, processMetrics: true });
   const dapr = createDaprAdapter({
     httpPort: config.DAPR_HTTP_PORT,
     apiToken: config.DAPR_API_TOKEN,
@@ -43,7 +47,8 @@ export function runService<S extends z.ZodType<z.infer<typeof baseConfigSchema>>
     secretStoreName: COMPONENTS.secretStore,
     outboxTopic: options.outboxTopic,
     logger,
+    metricsRegistry: metrics.registry,
   });
-  const kit: ServiceDeps = { logger, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN, faultInjection: config.FAULT_INJECTION === 'on' };
+  const kit: ServiceDeps = { logger, sidecar: dapr.sidecar, appApiToken: config.APP_API_TOKEN, faultInjection: config.FAULT_INJECTION === 'on', metrics };
   serve(build({ config, logger, dapr, kit }), config.APP_PORT, logger);
 }

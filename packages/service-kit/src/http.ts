@@ -1,17 +1,25 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
+import { newTraceparent, parseTraceparent, withTraceContext } from '@todo/dapr';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { installFaultInjection } from './faults.ts';
+import { attachMetrics, createMetrics, httpMetrics, type Metrics } from './metrics.ts';
 import { notFoundHandler, problemHandler } from './problem.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Child logger carrying requestId and traceparent. */
+    /** Child logger carrying requestId, traceId and traceparent: every line of the request has them. */
     log: Logger;
     requestId: string;
-    /** W3C trace context from the caller (daprd sets it), forwarded on outbound calls. */
-    traceparent: string | undefined;
+    /**
+     * W3C trace context: the caller's (daprd sets it on invocations and deliveries; a client may send
+     * one to the gateway), or a new root when it sent none or an invalid one. Forwarded on every call
+     * to the sidecar (packages/dapr trace-context.ts).
+     */
+    traceparent: string;
+    /** The trace id of `traceparent` (32 hex digits): what Zipkin and the logs are searched by. */
+    traceId: string;
   }
 }
 
@@ -24,17 +32,28 @@ export interface ServiceAppOptions {
   appApiToken?: string | undefined;
   /** FAULT_INJECTION=on: the fault suite's hooks (see faults.ts). */
   faultInjection?: boolean;
+  /** The app's metrics (its own registry); a fresh set when not given. */
+  metrics?: Metrics;
+  /**
+   * Level of the one line logged per finished request (method, route, status, ms). The gateway logs it
+   * at info (the edge's access log); internal services at debug, so `make run` shows one line per event.
+   */
+  accessLog?: 'info' | 'debug';
 }
 
 /**
  * An Express app with the house middleware in place: request context, JSON-only bodies, the sidecar's
  * app token. Add routes, then call `finish(app)` to install the 404 and problem+json handlers.
  */
-export function createServiceApp({ logger, appApiToken, faultInjection = false }: ServiceAppOptions): Express {
+export function createServiceApp({ logger, appApiToken, faultInjection = false, metrics = createMetrics(), accessLog = 'debug' }: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  attachMetrics(app, metrics);
   app.use(requestContext(logger));
+  app.use(httpMetrics(metrics, (path) => PROBE_PATHS.has(path), (req, labels, seconds) => {
+    req.log[accessLog]({ method: labels.method, route: labels.route, status: Number(labels.status), ms: Math.round(seconds * 1000) }, 'request finished');
+  }));
   if (appApiToken) app.use(requireAppToken(appApiToken));
   app.use(requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, type: JSON_TYPES, strict: true }));
@@ -48,12 +67,24 @@ export function finish(app: Express, logger: Logger): Express {
   return app;
 }
 
+/** Answered on every response, so a user can hand it to whoever searches the logs or Zipkin. */
+export const TRACE_ID_HEADER = 'x-trace-id';
+
+/**
+ * Request id, trace context and the request's child logger; the rest of the request runs inside the
+ * trace context, so the Dapr adapter stamps it on every sidecar call made for this request.
+ */
 const requestContext = (logger: Logger): RequestHandler => (req, res, next) => {
+  const incoming = req.get('traceparent');
+  const parsed = parseTraceparent(incoming);
+  req.traceparent = parsed && incoming ? incoming.trim().toLowerCase() : newTraceparent();
+  req.traceId = parsed?.traceId ?? parseTraceparent(req.traceparent)!.traceId;
+  const tracestate = parsed ? req.get('tracestate') : undefined;
   req.requestId = req.get('x-request-id') ?? randomUUID();
-  req.traceparent = req.get('traceparent');
-  req.log = logger.child({ requestId: req.requestId, ...(req.traceparent ? { traceparent: req.traceparent } : {}) });
+  req.log = logger.child({ requestId: req.requestId, traceId: req.traceId, traceparent: req.traceparent });
   res.setHeader('x-request-id', req.requestId);
-  next();
+  res.setHeader(TRACE_ID_HEADER, req.traceId);
+  withTraceContext({ traceparent: req.traceparent, tracestate }, next);
 };
 
 // Probes and the Prometheus scrape come from the platform, not through the sidecar.

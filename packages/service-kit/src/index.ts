@@ -10,3 +10,4 @@ export * from './faults.ts';
 export * from './bootstrap.ts';
 export * from './caller.ts';
 export * from './service-app.ts';
+export * from './metrics.ts';

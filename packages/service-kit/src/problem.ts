@@ -1,8 +1,9 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { DependencyTimeoutError, EtagMismatchError, InvalidCursorError, SidecarError, UnexpectedResponseError } from '@todo/dapr';
 import { AppError, type FieldError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { routeTable } from './metrics.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -90,5 +91,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const notFoundHandler: RequestHandler = (req, _res, next) =>
+/**
+ * After every route: a path the app has, asked with another method, is a 405 with `Allow` (RFC 9110);
+ * anything else a 404.
+ */
+export const notFoundHandler: RequestHandler = (req, res, next) => {
+  const allowed = [...new Set(routeTable(req.app as Express).filter((r) => r.matches(req.path)).map((r) => r.method.toUpperCase()))]
+    .filter((m) => m !== '_ALL');
+  if (allowed.length > 0 && !allowed.includes(req.method)) {
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    res.setHeader('allow', allowed.join(', '));
+    return next(new AppError('method-not-allowed', 405, `${req.method} is not allowed on ${req.path}`));
+  }
   next(new AppError('not-found', 404, `no route for ${req.method} ${req.path}`));
+};

@@ -2,9 +2,12 @@ import type { Express, RequestHandler } from 'express';
 import { faultInjectorOf } from './faults.ts';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
+import { metricsOf, recordDelivery, type DeliveryResult } from './metrics.ts';
 
 /** What we answer daprd for one delivery. Anything but SUCCESS is never an ack. */
 export type DeliveryStatus = 'SUCCESS' | 'RETRY' | 'DROP';
+
+export const deliveryResult = (status: DeliveryStatus): DeliveryResult => status.toLowerCase() as DeliveryResult;
 
 /** Thrown by a handler when the failure is worth retrying later (dependency down, etag race). */
 export class TransientError extends Error {
@@ -40,9 +43,12 @@ export function subscriptionHandler<S extends z.ZodType>(
   handle: (delivery: Delivery<z.infer<S>>) => Promise<void>,
 ): RequestHandler {
   return async (req, res) => {
+    const startedAt = process.hrtime.bigint();
     const envelope = (req.body ?? {}) as { id?: string; topic?: string; data?: unknown; data_base64?: string };
     const log = req.log.child({ cloudEventId: envelope.id, topic: envelope.topic });
+    // Counted by topic, event type and answer, with the handling time and the event's age (metrics.ts).
     const answer = (status: DeliveryStatus) => {
+      recordDelivery(metricsOf(req.app as Express), { topic: envelope.topic, data: envelope.data, result: deliveryResult(status), startedAt });
       res.status(200).json({ status });
     };
 

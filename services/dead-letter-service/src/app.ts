@@ -1,11 +1,11 @@
 import type { Express } from 'express';
 import type { EventBus, StateStore } from '@todo/dapr';
-import { serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
+import { createMetrics, serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
 import { DeadLetterStore } from './domain/dead-letter-store.ts';
 import type { DeadLetterDeps } from './domain/dead-letters.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
-import { metricsRoutes } from './routes/metrics.ts';
+import { registerDeadLetterMetrics } from './routes/metrics.ts';
 
 export interface Deps extends ServiceDeps {
   state: StateStore;
@@ -14,5 +14,7 @@ export interface Deps extends ServiceDeps {
 
 export function buildApp(deps: Deps): Express {
   const deadLetters: DeadLetterDeps = { store: new DeadLetterStore(deps.state), events: deps.events, clock: deps.clock ?? systemClock };
-  return serviceApp(deps, metricsRoutes(deadLetters), adminRoutes(deadLetters), deliveryRoutes(deadLetters));
+  const metrics = deps.metrics ?? createMetrics();
+  registerDeadLetterMetrics(metrics.registry, deadLetters);
+  return serviceApp({ ...deps, metrics }, adminRoutes(deadLetters), deliveryRoutes(deadLetters));
 }

@@ -12,5 +12,6 @@ export interface Deps extends Omit<ServiceDeps, 'appApiToken'> {
 
 /** The public edge. Users call it directly (not through daprd), so it checks JWTs, not the app token. */
 export function buildApp(deps: Deps): Express {
-  return serviceApp(deps, apiRoutes({ invoker: deps.invoker, sidecar: deps.sidecar, signingKey: deps.signingKey, tokenPolicy: deps.tokenPolicy }));
+  // The edge logs one line per request at info (its access log); internal services at debug.
+  return serviceApp({ ...deps, accessLog: 'info' }, apiRoutes({ invoker: deps.invoker, sidecar: deps.sidecar, signingKey: deps.signingKey, tokenPolicy: deps.tokenPolicy }));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { EventBus, StateStore } from '@todo/dapr';
-import { serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
+import { createMetrics, serviceApp, systemClock, type ServiceDeps } from '@todo/service-kit';
 import { reminderRoutes } from './routes/routes.ts';
 
 export interface Deps extends ServiceDeps {
@@ -11,8 +11,9 @@ export interface Deps extends ServiceDeps {
 }
 
 export function buildApp(deps: Deps): Express {
+  const metrics = deps.metrics ?? createMetrics();
   return serviceApp(
-    deps,
-    reminderRoutes({ state: deps.state, events: deps.events, clock: deps.clock ?? systemClock, instanceId: deps.instanceId ?? randomUUID() }),
+    { ...deps, metrics },
+    reminderRoutes({ state: deps.state, events: deps.events, clock: deps.clock ?? systemClock, instanceId: deps.instanceId ?? randomUUID() }, metrics.registry),
   );
 }

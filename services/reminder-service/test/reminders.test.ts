@@ -136,3 +136,22 @@ describe('reminders', () => {
     expect((await sendDueReminders(r, log)).sent).toBe(1);
   });
 });
+
+describe('reminder metrics (GET /metrics)', () => {
+  it('counts due and sent reminders and how late each was sent', async () => {
+    const { buildApp } = await import('../src/app.ts');
+    const { FakeSidecar } = await import('@todo/dapr/fakes');
+    const request = (await import('supertest')).default;
+    const w = world();
+    const app = buildApp({ logger: log, sidecar: new FakeSidecar(), state: w.state, events: w.events, clock: { now: () => new Date(Date.parse(at(0)) + offset) } });
+    let offset = 0;
+    await applyTaskEvent(w.replica('x'), taskEvent('task.created', 1, at(5_000)), log);
+    offset = 7_000; // sent 2 s after remindAt
+    await request(app).post('/reminder-cron').expect(200);
+    const text = (await request(app).get('/metrics')).text;
+    expect(text).toMatch(/^todo_reminders_due_total 1$/m);
+    expect(text).toMatch(/^todo_reminders_sent_total 1$/m);
+    expect(text).toMatch(/^todo_reminder_lateness_seconds_bucket\{le="1"\} 0$/m);
+    expect(text).toMatch(/^todo_reminder_lateness_seconds_bucket\{le="2"\} 1$/m);
+  });
+});

@@ -2,21 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { updateWithEtag, type StateStore } from '@todo/dapr';
 
-export const ChatAction = z.object({
-  type: z.enum(['created', 'listed', 'completed', 'deleted', 'none']),
-  taskId: z.string().optional(),
-});
-export type ChatAction = z.infer<typeof ChatAction>;
-export type ActionType = ChatAction['type'];
+import { ChatAction, ChatMessage } from '@todo/contracts';
 
-export const HistoryItem = z.object({
-  id: z.string(),
-  role: z.enum(['user', 'assistant']),
-  text: z.string(),
-  at: z.string(),
-  actions: z.array(ChatAction).optional(),
-});
-export type HistoryItem = z.infer<typeof HistoryItem>;
+// The public shapes (contracts): what GET /api/chat/history answers is what is stored.
+export { ChatAction };
+export type ActionType = ChatAction['type'];
+export const HistoryItem = ChatMessage;
+export type HistoryItem = ChatMessage;
 const History = z.array(HistoryItem);
 
 export const HISTORY_LIMIT = 100;

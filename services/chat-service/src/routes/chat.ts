@@ -1,13 +1,12 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { ChatRequest } from '@todo/contracts';
 import type { ServiceInvoker } from '@todo/dapr';
 import { callerOf as actorOf, type Clock } from '@todo/service-kit';
 import { TaskClient } from '../adapters/task-client.ts';
 import { converse } from '../domain/converse.ts';
 import type { ChatHistory } from '../domain/history.ts';
 
-/** Body of POST /chat. Whitespace-only is allowed through: it gets the help reply, not a 400. */
-export const ChatRequest = z.strictObject({ message: z.string().min(1).max(500) });
+export { ChatRequest };
 
 export interface ChatRouteDeps {
   invoker: ServiceInvoker;

@@ -1,36 +1,9 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { DEAD_LETTER_ID_PATTERN, DEAD_LETTER_STATUSES, DeadLetter } from '@todo/contracts';
 
-export const DEAD_LETTER_STATUSES = ['pending', 'replayed', 'discarded'] as const;
+// The public shape lives in the contracts (the admin API answers it as stored).
+export { DEAD_LETTER_STATUSES, DeadLetter };
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
-
-/**
- * A message that exhausted its deliveries on `<originalTopic>` and reached `<originalTopic>.dlq`.
- * `event` is the CloudEvent's `data` exactly as it arrived: it is NOT validated against the event
- * schemas, because a dead letter is often invalid by definition and must still be kept.
- */
-export const DeadLetter = z.object({
-  /** Derived from originalTopic + (eventId ?? cloudEventId): the same dead letter always gets the same id. */
-  id: z.string(),
-  originalTopic: z.string(),
-  event: z.unknown(),
-  /** CloudEvent id of the latest delivery (a replay is published under a new one). */
-  cloudEventId: z.string().nullable(),
-  /** The event's own id (`data.id`), the key consumers dedupe on; null when the payload has none. */
-  eventId: z.string().nullable(),
-  eventType: z.string().nullable(),
-  firstSeenAt: z.string(),
-  lastSeenAt: z.string(),
-  /** How many times daprd delivered this dead letter to us. */
-  deliveries: z.number().int().min(1),
-  reason: z.string().nullable(),
-  status: z.enum(DEAD_LETTER_STATUSES),
-  replayedAt: z.string().optional(),
-  discardedAt: z.string().optional(),
-  /** `x-user-id` of the admin who last replayed or discarded it (audit). */
-  handledBy: z.string().optional(),
-});
-export type DeadLetter = z.infer<typeof DeadLetter>;
 
 /** What one delivery from daprd tells us, before it is merged into a stored DeadLetter. */
 export type Arrival = Pick<DeadLetter, 'id' | 'originalTopic' | 'event' | 'cloudEventId' | 'eventId' | 'eventType' | 'reason'>;
@@ -50,7 +23,7 @@ export function deadLetterId(originalTopic: string, dedupeKey: string): string {
   return createHash('sha256').update(`${originalTopic}\n${dedupeKey}`).digest('hex').slice(0, 32);
 }
 
-export const isDeadLetterId = (id: string) => /^[0-9a-f]{32}$/.test(id);
+export const isDeadLetterId = (id: string) => DEAD_LETTER_ID_PATTERN.test(id);
 
 /**
  * Reads a delivered CloudEvent without judging it. The dedupe key is the event's own id when it has

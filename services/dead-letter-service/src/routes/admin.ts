@@ -1,16 +1,7 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { DeadLetterListQuery as ListQuery } from '@todo/contracts';
 import { callerOf } from '@todo/service-kit';
-import { DEAD_LETTER_STATUSES } from '../domain/dead-letter.ts';
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter, type DeadLetterDeps } from '../domain/dead-letters.ts';
-
-const ListQuery = z.strictObject({
-  topic: z.string().min(1).max(200).optional(),
-  /** `pending` unless asked: what needs an operator. `all` lists every status. */
-  status: z.enum([...DEAD_LETTER_STATUSES, 'all']).default('pending'),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().min(1).max(100).optional(),
-});
 
 /** The gateway has already checked the admin role; the caller is kept for the audit trail. */
 const actorOf = (req: Request): string => callerOf(req).userId;

@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import type { DeliveryStatus } from '@todo/service-kit';
+import { Router, type Express } from 'express';
+import { deliveryResult, metricsOf, recordDelivery, type DeliveryStatus } from '@todo/service-kit';
 import { arrivalFrom } from '../domain/dead-letter.ts';
 import { receiveDeadLetter, type DeadLetterDeps } from '../domain/dead-letters.ts';
 
@@ -18,9 +18,11 @@ const REASON_HEADER = 'deadletterreason';
 export function deliveryRoutes(deps: DeadLetterDeps): Router {
   const router = Router();
   router.post('/dead-letters/:topic', async (req, res) => {
-    const envelope = (req.body ?? {}) as { id?: unknown };
+    const startedAt = process.hrtime.bigint();
+    const envelope = (req.body ?? {}) as { id?: unknown; topic?: unknown; data?: unknown };
     const log = req.log.child({ cloudEventId: envelope.id, topic: `${req.params.topic}.dlq` });
     const answer = (status: DeliveryStatus) => {
+      recordDelivery(metricsOf(req.app as Express), { topic: envelope.topic ?? `${req.params.topic}.dlq`, data: envelope.data, result: deliveryResult(status), startedAt });
       res.status(200).json({ status });
     };
     try {

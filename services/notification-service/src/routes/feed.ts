@@ -1,11 +1,10 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { NotificationFeedQuery as FeedQuery } from '@todo/contracts';
 import { callerOf } from '@todo/service-kit';
 import { deliveriesOf, feed, recent, type NotificationDeps } from '../domain/notifications.ts';
 
 const userOf = (req: Request) => callerOf(req).userId;
 
-const FeedQuery = z.strictObject({ after: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(100).optional() });
 
 export function feedRoutes(deps: NotificationDeps): Router {
   const router = Router();

@@ -121,9 +121,13 @@ const BUCKET_GRACE_MS = 60_000;
 const MAX_MINUTES_PER_TICK = 120;
 
 export interface TickResult {
+  /** Reminders whose time had come and that this replica claimed. */
+  due: number;
   sent: number;
   lostClaims: number;
   minutes: number;
+  /** For each one sent: how long after its remindAt (seconds). */
+  lateness: number[];
 }
 
 /**
@@ -138,7 +142,7 @@ export async function sendDueReminders(deps: ReminderDeps, log: Logger): Promise
   let minute = cursor?.value.minute ?? minuteOf(new Date(now.getTime() - 10 * 60_000));
   let canAdvance = true;
   let advanceTo: string | undefined;
-  const result: TickResult = { sent: 0, lostClaims: 0, minutes: 0 };
+  const result: TickResult = { due: 0, sent: 0, lostClaims: 0, minutes: 0, lateness: [] };
 
   for (let i = 0; i < MAX_MINUTES_PER_TICK && minute <= nowMinute; i++, minute = nextMinute(minute)) {
     result.minutes++;
@@ -160,8 +164,10 @@ export async function sendDueReminders(deps: ReminderDeps, log: Logger): Promise
         bucketDone = false;
         continue;
       }
+      result.due++;
       await deps.events.publish(TOPICS.reminders, dueEvent(r, r.remindAt, `reminder:${id}`, now), { partitionKey: r.userId });
       result.sent++;
+      result.lateness.push(Math.max(0, (now.getTime() - Date.parse(r.remindAt)) / 1000));
       log.info({ taskId: id, userId: r.userId, remindAt: r.remindAt }, 'reminder due: sent');
       // If this save fails the claim times out and the reminder is re-sent with the same event id.
       const after = await deps.state.get(reminderKey(id), Reminder);

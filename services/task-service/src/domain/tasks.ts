@@ -198,7 +198,7 @@ export async function patchTask(deps: TaskDeps, actor: Actor, id: string, patch:
       if (patch.recurrence && !next.seriesId) set('seriesId', next.id);
     }
     if (!remindNotAfterDue(next)) {
-      throw new AppError('validation-failed', 400, 'request is invalid', { errors: [{ path: remindNotAfterDueIssue.path.join('.'), message: remindNotAfterDueIssue.message }] });
+      throw new AppError('validation-failed', 400, 'request is invalid', { errors: [{ path: remindNotAfterDueIssue().path.join('.'), message: remindNotAfterDueIssue().message }] });
     }
     Object.assign(next, { updatedAt: now, version: task.version + 1 });
     return { task: next, event: { ...envelope(deps, actor), type: EVENT_TYPES.taskUpdated, task: next, changed } };
