@@ -434,3 +434,26 @@ describe('values.schema.json and the chart guards', () => {
     expect(renderError({ set: ['broker=mqtt'] })).toMatch(/broker mqtt has no consumer groups/);
   });
 });
+
+describe('metrics for a cluster', () => {
+  it('when the cluster serves the Prometheus Operator CRD, then a PodMonitor scrapes every pod\'s app /metrics and daprd; otherwise none', () => {
+    expect(byKind(render(), 'PodMonitor')).toEqual([]);
+    const [monitor] = byKind(render({ apiVersions: ['monitoring.coreos.com/v1'], set: ['metrics.podMonitor.labels.release=kps'] }), 'PodMonitor');
+    expect(monitor!.metadata.labels).toMatchObject({ release: 'kps' });
+    expect(monitor!.spec.selector.matchLabels).toMatchObject({ 'app.kubernetes.io/part-of': 'todo-platform' });
+    expect(monitor!.spec.podMetricsEndpoints.map((e: { port: string; path: string }) => `${e.port}${e.path}`)).toEqual(['http/metrics', 'dapr-metrics/']);
+    // every pod it selects has the port it scrapes, named as it expects
+    for (const d of byKind(render(), 'Deployment')) {
+      expect(podOf(d).metadata.labels).toMatchObject(monitor!.spec.selector.matchLabels);
+      expect(appContainer(d).ports.map((p: { name: string }) => p.name)).toContain('http');
+      expect(annotationsOf(d)['dapr.io/enable-metrics']).toBe('true');
+    }
+  });
+
+  it('when the dashboard is on, then a ConfigMap for Grafana\'s sidecar carries exactly the generated dashboard', () => {
+    const [map] = byKind(render(), 'ConfigMap').filter((c) => c.metadata.name.endsWith('-dashboard'));
+    expect(map!.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    expect(JSON.parse(map!.data['todo-platform.json'])).toEqual(JSON.parse(readFileSync(path.join(ROOT, 'k8s/observability/grafana-dashboard.json'), 'utf8')));
+    expect(byKind(render({ set: ['metrics.dashboard.enabled=false'] }), 'ConfigMap').filter((c) => c.metadata.name.endsWith('-dashboard'))).toEqual([]);
+  });
+});

@@ -250,6 +250,8 @@ the result with components/ and allows exactly these differences.
 {{- else if eq $obj.kind "Configuration" }}
 {{- $spec := omit $obj.spec "nameResolution" }}
 {{- $tracing := deepCopy ($spec.tracing | default dict) }}
+{{- /* The local exporter points at a Zipkin on loopback (make run, the tests); a cluster's comes from values. */}}
+{{- $_ := unset $tracing "zipkin" }}
 {{- with $V.dapr.tracing.samplingRate }}{{ $_ := set $tracing "samplingRate" (toString .) }}{{ end }}
 {{- with $V.dapr.tracing.zipkinEndpoint }}{{ $_ := set $tracing "zipkin" (dict "endpointAddress" .) }}{{ end }}
 {{- with $V.dapr.tracing.otel }}{{ if .endpointAddress }}{{ $_ := set $tracing "otel" (dict "endpointAddress" .endpointAddress "protocol" .protocol "isSecure" .isSecure) }}{{ end }}{{ end }}

@@ -81,10 +81,16 @@ export interface RenderOptions {
   namespace?: string;
   files?: string[];
   set?: string[];
+  /** API versions the render should assume the cluster serves (CRD-gated templates). */
+  apiVersions?: string[];
 }
 
 function valueArgs(o: RenderOptions): string[] {
-  return [...(o.files ?? []).flatMap((f) => ['-f', f]), ...(o.set ?? []).flatMap((s) => ['--set', s])];
+  return [
+    ...(o.files ?? []).flatMap((f) => ['-f', f]),
+    ...(o.set ?? []).flatMap((s) => ['--set', s]),
+    ...(o.apiVersions ?? []).flatMap((v) => ['--api-versions', v]),
+  ];
 }
 
 /** `helm template` → objects (hooks included; NOTES are not objects). */
