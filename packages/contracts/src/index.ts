@@ -3,3 +3,4 @@ export * from './task.ts';
 export * from './events.ts';
 export * from './notification.ts';
 export * from './topics.ts';
+export * from './insights.ts';
