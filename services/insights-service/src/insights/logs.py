@@ -47,7 +47,7 @@ class Logger:
         elif err is not None:
             line["err"] = err
         stream = self.stream or sys.stdout
-        stream.write(json.dumps(line, default=str) + "\n")
+        stream.write(json.dumps(line, default=str, separators=(",", ":")) + "\n")
         stream.flush()
 
     def debug(self, msg: str, **fields: Any) -> None:
@@ -97,4 +97,4 @@ class JsonFormatter(logging.Formatter):
                 "type": record.exc_info[0].__name__ if record.exc_info[0] else "Error",
                 "stack": self.formatException(record.exc_info),
             }
-        return json.dumps(line, default=str)
+        return json.dumps(line, default=str, separators=(",", ":"))

@@ -148,10 +148,13 @@ class Rebuilder:
         try:
             for n in range(USER_SHARDS):
                 for user in await self._patiently(lambda n=n: self.index.users(n)):
-                    for shard in range(SHARDS):
-                        await self._patiently(
-                            lambda user=user, shard=shard: self._replay(generation, user, shard, progress)
+                    # A user's shards are independent keys: replayed side by side.
+                    await asyncio.gather(
+                        *(
+                            self._patiently(lambda u=user, s=shard: self._replay(generation, u, s, progress))
+                            for shard in range(SHARDS)
                         )
+                    )
                     progress["users"] += 1
                     if (self.clock() - last_beat).total_seconds() >= HEARTBEAT_SECONDS:
                         last_beat = self.clock()
