@@ -17,6 +17,9 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     APP_PORT: int = Field(gt=0, lt=65536)
+    # Loopback by default (daprd is on the same host/pod). The image sets 0.0.0.0 so that kubelet's
+    # probes, which come to the pod's IP, reach /healthz and /readyz; every other route needs the app token.
+    APP_HOST: str = "127.0.0.1"
     DAPR_HTTP_PORT: int = Field(default=3500, gt=0, lt=65536)
     # Sent to our sidecar on every call; the sidecar rejects calls without it when it is configured.
     DAPR_API_TOKEN: str | None = Field(default=None, min_length=1)

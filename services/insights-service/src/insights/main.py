@@ -51,7 +51,7 @@ def run() -> None:
     logger.info("listening", port=config.APP_PORT)
     uvicorn.run(
         app,
-        host="127.0.0.1",
+        host=config.APP_HOST,
         port=config.APP_PORT,
         log_config=uvicorn_log_config(config.LOG_LEVEL),
         access_log=False,

@@ -271,8 +271,8 @@ class Rebuilder:
     async def supervise(self, every: float = 10.0) -> None:
         """Runs for the life of the app: resumes stale rebuilds (also one left by this app's last crash)."""
         while True:
+            await asyncio.sleep(every)  # first check once the sidecar has had time to come up
             try:
                 await self.take_over_if_stale()
             except Exception as err:
                 self.log.warn("rebuild supervision check failed", err=err)
-            await asyncio.sleep(every)
