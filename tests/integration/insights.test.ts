@@ -195,7 +195,7 @@ describe('POST /api/admin/insights/rebuild (projection rebuild by replay)', () =
       // Document for document (Redis, under the app-id prefix): every task's entry, down to the event id.
       expect(await modelDocs(user, done.liveGeneration)).toEqual(liveDocs[i]);
     }
-  });
+  }, 180_000);
 
   it('when tasks keep changing during the rebuild, then nothing is lost: the new generation agrees with task-service', async () => {
     // History enough that the replay takes a few seconds (one task each for 300 users, straight onto
@@ -242,5 +242,5 @@ describe('POST /api/admin/insights/rebuild (projection rebuild by replay)', () =
     const both = `"generations":[${started.liveGeneration},${started.generation}]`;
     const overlapped = log.filter((l) => l.includes(both) && users.some((u) => l.includes(`"userId":"${u}"`))).length;
     expect(overlapped).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });

@@ -6,6 +6,7 @@ retries (1 + 3 over ~3.5 s), then dead-letters; while this app is unhealthy dapr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from typing import Any
@@ -29,8 +30,12 @@ def _data_of(envelope: Any) -> Any:
     return None
 
 
-def subscription_routes(ingest: Ingest, logger: Logger) -> APIRouter:
+def subscription_routes(ingest: Ingest, logger: Logger, max_in_flight: int = 16) -> APIRouter:
     router = APIRouter()
+    # Some brokers hand daprd hundreds of messages at once (MQTT has no prefetch bound). Working on all
+    # of them together only makes them race for the same keys and queue for sidecar connections, and
+    # starves the API (a rebuild request waited past the 10 s invocation timeout): the rest wait here.
+    slots = asyncio.Semaphore(max_in_flight)
 
     @router.get("/dapr/subscribe")
     async def programmatic() -> list[dict[str, Any]]:
@@ -54,7 +59,8 @@ def subscription_routes(ingest: Ingest, logger: Logger) -> APIRouter:
             return {"status": "DROP"}
         try:
             # Idempotent on the event id and order-independent (ingest.py): a redelivery is harmless.
-            result = await ingest.handle(data, event)
+            async with slots:
+                result = await ingest.handle(data, event)
         except Exception as err:
             log.warn("event processing failed; asking for redelivery", eventId=event.id, err=err)
             return {"status": "RETRY"}
