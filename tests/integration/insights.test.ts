@@ -41,7 +41,7 @@ function expected(tasks: Task[], deletedCompleted: Task[] = [], now = Date.now()
     completedToday: done.filter((t) => t.completedAt!.slice(0, 10) === today).length,
     open: open.length,
     overdue: open.filter((t) => t.dueAt && Date.parse(t.dueAt) < now).length,
-    median: median === null ? null : Math.round(median * 1000) / 1000,
+    median,
     busiestTags: [...tags].map(([tag, c]) => ({ tag, ...c, total: c.open + c.completed }))
       .sort((a, b) => b.total - a.total || (a.tag < b.tag ? -1 : 1)).slice(0, 5),
   };

@@ -151,7 +151,7 @@ def insights(facts: Iterable[Fact], now: datetime, days: int = 30, weeks: int = 
         "open": open_count,
         "overdue": overdue,
         "streak": {"currentDays": streak, "lastCompletedOn": max(per_day).isoformat() if per_day else None},
-        "medianTimeToCompleteSeconds": round(statistics.median(durations), 3) if durations else None,
+        "medianTimeToCompleteSeconds": statistics.median(durations) if durations else None,
         "busiestTags": [
             {"tag": t, "open": tag_open[t], "completed": tag_done[t], "total": tag_open[t] + tag_done[t]} for t in tags
         ],
