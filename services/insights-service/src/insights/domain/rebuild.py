@@ -26,7 +26,7 @@ from typing import Any
 
 from insights.dapr import SidecarError, StateStore
 from insights.domain.events import InvalidEventError, parse_task_event
-from insights.domain.projection import SHARDS, Fact, fact_of, is_newer, iso
+from insights.domain.projection import Fact, fact_of, is_newer, iso
 from insights.domain.store import META, USER_SHARDS, ConflictError, Index, Journal, Models, read_meta, update
 from insights.logs import Logger
 
@@ -148,13 +148,7 @@ class Rebuilder:
         try:
             for n in range(USER_SHARDS):
                 for user in await self._patiently(lambda n=n: self.index.users(n)):
-                    # A user's shards are independent keys: replayed side by side.
-                    await asyncio.gather(
-                        *(
-                            self._patiently(lambda u=user, s=shard: self._replay(generation, u, s, progress))
-                            for shard in range(SHARDS)
-                        )
-                    )
+                    await self._patiently(lambda u=user: self._replay(generation, u, progress))
                     progress["users"] += 1
                     if (self.clock() - last_beat).total_seconds() >= HEARTBEAT_SECONDS:
                         last_beat = self.clock()
@@ -188,13 +182,18 @@ class Rebuilder:
             except Exception as again:  # the store is still away: the stale heartbeat lets a replica retry
                 log.error("could not record the failure", err=again)
 
-    async def _replay(self, generation: int, user: str, shard: int, progress: dict[str, int]) -> None:
-        task_ids = await self.index.tasks(user, shard)
-        newest: dict[str, Fact] = {}
+    async def _replay(self, generation: int, user: str, progress: dict[str, int]) -> None:
+        """One user: the task index in one read, the journals in reads of BATCH, then each shard's newest
+        entries merged in one compare-and-set per shard that has any (side by side: independent keys)."""
+        by_shard = await self.index.tasks_by_shard(user)
+        shard_of_task = {t: s for s, ids in by_shard.items() for t in ids}
+        task_ids = list(shard_of_task)
+        newest: dict[int, dict[str, Fact]] = {}
         events = skipped = 0
         for i in range(0, len(task_ids), BATCH):
             journals = await self.journal.read_many(user, task_ids[i : i + BATCH])
             for task_id, raws in journals.items():
+                shard = newest.setdefault(shard_of_task[task_id], {})
                 for raw in raws:
                     try:
                         fact = fact_of(parse_task_event(raw))
@@ -203,10 +202,9 @@ class Rebuilder:
                         self.log.warn("journalled event no longer parses; skipped", eventId=raw.get("id"), err=str(err))
                         continue
                     events += 1
-                    if is_newer(fact, newest.get(task_id)):
-                        newest[task_id] = fact
-        if newest:
-            await self.models.merge(generation, user, shard, newest)
+                    if is_newer(fact, shard.get(task_id)):
+                        shard[task_id] = fact
+        await asyncio.gather(*(self.models.merge(generation, user, s, facts) for s, facts in newest.items() if facts))
         progress["tasks"] += len(task_ids)
         progress["events"] += events
         progress["skipped"] += skipped

@@ -135,9 +135,10 @@ class Index:
         found = (await self.state.get_many([users_key(n)])).get(users_key(n))
         return list(found.value["ids"]) if found else []
 
-    async def tasks(self, user: str, shard: int) -> list[str]:
-        found = (await self.state.get_many([tasks_key(user, shard)])).get(tasks_key(user, shard))
-        return list(found.value["ids"]) if found else []
+    async def tasks_by_shard(self, user: str) -> dict[int, list[str]]:
+        keys = {s: tasks_key(user, s) for s in range(SHARDS)}
+        found = await self.state.get_many(list(keys.values()))
+        return {s: list(found[k].value["ids"]) for s, k in keys.items() if k in found}
 
 
 class Journal:
