@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers fuzz fuzz-ci lint typecheck
+.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers fuzz fuzz-ci lint typecheck contracts
 
 # Every Node command runs on the project's Node (26 LTS; scripts/setup-node.sh installs it when the
 # machine's is older).
@@ -27,8 +27,8 @@ token: ## print a dev JWT: make token USER=alice [ADMIN=1]
 test: ## setup + unit + integration tests against real sidecars, Kafka and Redis
 	@bash scripts/test.sh
 
-test-unit: ## unit tests only (no infrastructure)
-	@$(NODE) npx vitest run --project unit
+test-unit: ## unit tests only (no infrastructure): vitest, then pytest for insights-service
+	@$(NODE) npx vitest run --project unit && bash scripts/test-python.sh
 
 test-integration: setup ## integration tests only
 	@$(NODE) npx vitest run --project integration
@@ -49,8 +49,11 @@ test-brokers: ## integration suite + broker-level fault scenarios on kafka, redi
 test-k8s: ## Helm chart, k8s/ and Dockerfile on a loopback Kubernetes control plane (render, drift, install/upgrade/uninstall); writes .run/test-results/k8s.json
 	@bash scripts/test-k8s.sh
 
-lint: ## eslint + typescript + shellcheck (what CI checks)
+lint: ## eslint + typescript + ruff + shellcheck (what CI checks)
 	@bash scripts/lint.sh
+
+contracts: ## regenerate packages/contracts/generated (JSON Schema + AsyncAPI) from the zod schemas
+	@$(NODE) npm run --silent contracts
 
 typecheck: ## typescript only
 	@$(NODE) npx tsc -p tsconfig.json

@@ -20,10 +20,10 @@ KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-3}"
 REDIS_PORT="${REDIS_PORT:-16379}"
 ZIPKIN_PORT="${ZIPKIN_PORT:-19411}"
 
-topics() { # every topic in tools/kafka/topics.txt as name:partitions, plus "<topic>.dlq" for app topics
-  local t n
-  grep -vE '^\s*(#|$)' "$ROOT/tools/kafka/topics.txt" | while read -r t n; do
-    echo "$t:${n:-$KAFKA_PARTITIONS}"
+topics() { # every topic in tools/kafka/topics.txt as name:partitions[:configs], plus "<topic>.dlq" for app topics
+  local t n c
+  grep -vE '^\s*(#|$)' "$ROOT/tools/kafka/topics.txt" | while read -r t n c; do
+    echo "$t:${n:-$KAFKA_PARTITIONS}${c:+:$c}"
     case "$t" in *outbox) ;; *) echo "$t.dlq:$KAFKA_PARTITIONS" ;; esac
   done
 }

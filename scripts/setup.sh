@@ -35,6 +35,8 @@ else
   rm -f "$RUN_DIR"/.built-* && touch "$RUN_DIR/.built-$src_hash"
 fi
 
+# insights-service's Python venv (hash-locked packages from PyPI, cached per lock).
+bash "$ROOT/scripts/setup-python.sh"
 bash "$ROOT/scripts/setup-redis.sh"
 # Kafka is the default profile's broker and its jars are the tests' independent topic reader; the other
 # profiles' brokers are installed when BROKER selects one (make test-brokers installs all of them).

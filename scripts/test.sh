@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test`: setup, then unit tests, then integration tests against real sidecars, Kafka and Redis.
-# Writes vitest JSON results to .run/test-results/ so CI can count them.
+# `make test`: setup, then unit tests (vitest, and pytest for the Python service), then integration tests
+# against real sidecars, Kafka and Redis. Writes JSON results to .run/test-results/ so CI can count them
+# (pytest's in vitest's shape: scripts/test-python.sh).
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT" || exit
@@ -9,6 +10,7 @@ mkdir -p "$RUN_DIR/test-results"
 status=0
 step "Unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$RUN_DIR/test-results/unit.json" || status=1
+bash scripts/test-python.sh || status=1
 step "Integration tests (real daprd, Kafka, Redis)"
 if ! npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$RUN_DIR/test-results/integration.json"; then
   status=1

@@ -1,6 +1,8 @@
-// Scenario 1: stream task events while notification-service's app is kill -9'd, then its daprd, then
-// task-service's daprd (mid outbox), then the broker restarts, then Redis restarts (appendonly).
-// Afterwards every completion has exactly one task-completed notification: 0 lost, 0 duplicated.
+// Scenario 1: stream task events while notification-service's app is kill -9'd, then insights-service's
+// (Python) app, then notification-service's daprd, then task-service's daprd (mid outbox), then the
+// broker restarts, then Redis restarts (appendonly). Afterwards every completion has exactly one
+// task-completed notification, and insights-service's read model counts exactly every completion: 0
+// lost, 0 duplicated, for both.
 // `make test-brokers` runs a shorter stream (FAULT_STREAM_TASKS, FAULT_STREAM_MS) on every broker profile.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -38,7 +40,7 @@ const abandonedDeliveries = () =>
     .reduce((n, f) => n + readFileSync(path.join(platform().logDir, f), 'utf8').split('no longer waiting for it').length - 1, 0);
 
 describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and Redis crashes`, () => {
-  it('when apps, sidecars, the broker and Redis crash mid-stream, then every completed task has exactly one notification and no subscriber is left idle', async () => {
+  it('when apps, sidecars, the broker and Redis crash mid-stream, then every completed task has exactly one notification, the insights read model counts each once, and no subscriber is left idle', async () => {
     const counters = { retries: 0 };
     const started = Date.now();
     // Users interleaved, as real traffic is (one user's index is a hot key; see updateWithEtag).
@@ -51,7 +53,7 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
     const createdMs = Date.now() - started;
 
     // Completions are paced over STREAM_MS so every fault below lands in the middle of the stream
-    // (offsets are fractions of it: 10 s, 40 s, 70 s, 95 s and 120 s of the full 150 s).
+    // (offsets are fractions of it: 10 s, 25 s, 40 s, 70 s, 95 s and 120 s of the full 150 s).
     const faults: string[] = [];
     const at = async (offsetMs: number) => sleep(Math.max(0, completeStarted + (offsetMs * STREAM_MS) / 150_000 - Date.now()));
     const broker = platform().broker;
@@ -68,6 +70,8 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
     const injectFaults = (async () => {
       await at(10_000);
       await crash('notification-service', 'app');
+      await at(25_000);
+      await crash('insights-service', 'app');
       await at(40_000);
       await crash('notification-service', 'daprd');
       await at(70_000);
@@ -100,7 +104,7 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
       await injectFaults;
     } finally {
       await injectFaults.catch(() => undefined);
-      for (const app of ['notification-service', 'task-service']) await startApp(app);
+      for (const app of ['notification-service', 'task-service', 'insights-service']) await startApp(app);
     }
     const completedMs = Date.now() - completeStarted;
 
@@ -129,16 +133,31 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
       }
       return perTask.size;
     };
-    let last = -1;
+    // insights-service's read model: completions per user, against the tasks each user completed.
+    const perUser = new Map<string, number>();
+    const countInsights = async () => {
+      perUser.clear();
+      for (const user of users) {
+        const res = await api('GET', '/api/insights', { user });
+        if (res.status !== 200) return -1;
+        perUser.set(user, res.body.completed.total as number);
+      }
+      return [...perUser.values()].reduce((a, b) => a + b, 0);
+    };
+    let last = '';
     let stableSince = Date.now();
     await eventually(async () => {
       const n = await count();
-      if (n !== last) { last = n; stableSince = Date.now(); }
-      return n === tasks.length || Date.now() - stableSince > 60_000 ? true : undefined;
+      const m = await countInsights();
+      if (`${n}/${m}` !== last) { last = `${n}/${m}`; stableSince = Date.now(); }
+      return (n === tasks.length && m === tasks.length) || Date.now() - stableSince > 60_000 ? true : undefined;
     }, 600_000, 2_000);
 
     const lost = tasks.filter((t) => !perTask.has(t.id)).length;
     const duplicated = [...perTask.values()].filter((n) => n > 1).length;
+    const completedBy = (user: string) => tasks.filter((t) => t.user === user).length;
+    const insightsLost = users.reduce((sum, u) => sum + Math.max(0, completedBy(u) - (perUser.get(u) ?? 0)), 0);
+    const insightsDuplicated = users.reduce((sum, u) => sum + Math.max(0, (perUser.get(u) ?? 0) - completedBy(u)), 0);
     recordFigures('1-stream', `Scenario 1 — ${tasks.length.toLocaleString('en')} tasks created and completed (${(tasks.length * 2).toLocaleString('en')} task events) through crashes and restarts`, {
       'task events sent (created + completed)': tasks.length * 2,
       'completions answered 200 / 409 already-completed (an earlier try committed)': `${outcomes.filter((s) => s === 200).length} / ${outcomes.filter((s) => s === 409).length}`,
@@ -146,6 +165,9 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
       'notifications (effects)': [...perTask.values()].reduce((a, b) => a + b, 0),
       lost,
       duplicated,
+      'insights-service: completions in the read model': [...perUser.values()].reduce((a, b) => a + b, 0),
+      'insights-service: lost': insightsLost,
+      'insights-service: duplicated': insightsDuplicated,
       'create phase (ms)': createdMs,
       'complete phase incl. faults (ms)': completedMs,
       ...(broker === 'kafka' ? { 'deliveries the patched Kafka consumer stopped waiting for after the broker restart (redelivered)': abandonedDeliveries() } : {}),
@@ -158,5 +180,7 @@ describe(`scenario 1: ${TASKS * 2} task events through app, sidecar, broker and 
     expect(rabbit.filter((q) => q.consumers > 1)).toEqual([]);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
+    expect(insightsLost).toBe(0);
+    expect(insightsDuplicated).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-// The dashboard answers partially, never with an error, when a service is down.
+// The dashboard answers partially, never with an error, when a service is down (notification-service
+// here; the insights part is covered the same way in services/gateway/test/api.test.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, eventually, startApp, stopApp } from '../support/clients.ts';
 
@@ -15,16 +16,20 @@ describe('GET /api/dashboard', () => {
     await api('POST', `/api/tasks/${done.id}/complete`, { user });
     const remindAt = new Date(Date.now() + 3_600_000).toISOString();
     const { body: remind } = await api('POST', '/api/tasks', { user, body: { title: 'remind me', remindAt } });
-    // The reminder and the notification arrive through task events, a moment after the API answered.
+    // The reminder, the notification and the insights arrive through task events, a moment after the API
+    // answered, and not necessarily in order (the completion may be projected before the creations).
     const res = await eventually(async () => {
       const r = await api('GET', '/api/dashboard', { user });
-      return r.body.upcomingReminders?.length && r.body.recentNotifications?.length ? r : undefined;
+      return r.body.upcomingReminders?.length && r.body.recentNotifications?.length && r.body.insights?.completed.total === 1 && r.body.insights.open === 3 ? r : undefined;
     });
     expect(res.status).toBe(200);
     expect(res.body.degraded).toEqual([]);
     expect(res.body.tasks).toMatchObject({ open: 3, completed: 1, overdue: 1 });
     expect(res.body.upcomingReminders).toEqual([{ taskId: remind.id, title: 'remind me', remindAt: new Date(remindAt).toISOString() }]);
     expect(res.body.recentNotifications).toEqual([expect.objectContaining({ kind: 'task-completed', taskId: done.id })]);
+    // insights-service's read model, a 7-day window of it.
+    expect(res.body.insights).toMatchObject({ userId: user, open: 3, overdue: 1, completed: { total: 1 } });
+    expect(res.body.insights.completed.perDay).toHaveLength(7);
   });
 
   it('when notification-service is stopped, then 200 with degraded: ["notification-service"]', async () => {

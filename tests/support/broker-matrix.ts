@@ -57,6 +57,7 @@ const rows = brokers.map((broker) => {
       counts(integration),
       counts(faults),
       `${show(f['task events sent (created + completed)'])} / ${show(f.lost)} / ${show(f.duplicated)}`,
+      `${show(f['insights-service: completions in the read model'])} / ${show(f['insights-service: lost'])} / ${show(f['insights-service: duplicated'])}`,
       show(f['invalid event: attempts by notification-service (DROP, no retry)']),
       show(f['always-failing event: attempts (configured 1 + 3 retries)']),
       `${show(f['transient (fails twice): attempts'])} / ${show(f['transient: dead letters'])}`,
@@ -67,7 +68,7 @@ const rows = brokers.map((broker) => {
   };
 });
 
-const header = ['broker', 'integration suite', 'fault scenarios', 'stream: events / lost / duplicated', 'poison (DROP): attempts', 'always failing: attempts', 'transient: attempts / dead letters', 'replay ×2: effects', 'time (s)'];
+const header = ['broker', 'integration suite', 'fault scenarios', 'stream: events / lost / duplicated', 'stream, insights read model: completions / lost / duplicated', 'poison (DROP): attempts', 'always failing: attempts', 'transient: attempts / dead letters', 'replay ×2: effects', 'time (s)'];
 const lines = [
   '# Broker matrix',
   '',

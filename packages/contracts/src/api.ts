@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InsightsResponse } from './insights.ts';
 import { Notification } from './notification.ts';
 import { CursorParam, UpcomingReminder } from './task.ts';
 
@@ -48,6 +49,8 @@ export const Dashboard = z.object({
   tasks: z.object({ open: z.number().int().min(0), completed: z.number().int().min(0), overdue: z.number().int().min(0), dueToday: z.number().int().min(0) }).nullable(),
   upcomingReminders: z.array(UpcomingReminder).nullable(),
   recentNotifications: z.array(Notification).nullable(),
+  /** The caller's insights (last 7 days, 4 weeks), from insights-service; null when it is down. */
+  insights: InsightsResponse.nullable(),
   degraded: z.array(z.string()),
 });
 export type Dashboard = z.infer<typeof Dashboard>;

@@ -5,3 +5,4 @@ export * from './notification.ts';
 export * from './topics.ts';
 export * from './api.ts';
 export * from './openapi.ts';
+export * from './insights.ts';

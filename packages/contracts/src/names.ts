@@ -9,6 +9,8 @@ export const APP_IDS = {
   recurringService: 'recurring-service',
   chatService: 'chat-service',
   deadLetterService: 'dead-letter-service',
+  /** Python (services/insights-service): the insights read model. */
+  insightsService: 'insights-service',
 } as const;
 export type AppId = (typeof APP_IDS)[keyof typeof APP_IDS];
 

@@ -5,6 +5,7 @@ import {
 } from './api.ts';
 import { Notification } from './notification.ts';
 import { CreateTaskRequest, IF_MATCH_PATTERN, ListTasksQuery, PatchTaskRequest, TASK_ID_PATTERN, Task, TaskPage, UpcomingReminder } from './task.ts';
+import { InsightsQuery, InsightsRebuildStatus, InsightsResponse } from './insights.ts';
 
 /**
  * The public API as an OpenAPI 3.1 document, generated from the zod schemas the services parse with.
@@ -110,7 +111,7 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
   const requests = defs('input', { CreateTaskRequest, PatchTaskRequest, ChatRequest });
   const responses = defs('output', {
     Problem, Health, Task, TaskPage, Notification, NotificationPage, ChatAnswer, ChatHistoryPage,
-    UpcomingReminder, Dashboard, DeadLetter, DeadLetterPage, ReplayAccepted,
+    UpcomingReminder, Dashboard, DeadLetter, DeadLetterPage, ReplayAccepted, InsightsResponse, InsightsRebuildStatus,
   });
   (requests.CreateTaskRequest as Record<string, unknown>).description = 'A new task. `remindAt` must not be after `dueAt` when both are given (400 otherwise).';
   (requests.PatchTaskRequest as Record<string, unknown>).description = 'Any non-empty subset of the create fields; `null` clears an optional one. `remindAt` must not end up after `dueAt`.';
@@ -130,8 +131,8 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
     servers: [{ url: '/', description: 'this gateway' }],
     security: [{ bearerAuth: [] }],
     tags: [
-      { name: 'tasks' }, { name: 'notifications' }, { name: 'chat' }, { name: 'dashboard' },
-      { name: 'admin', description: 'Dead letters; admin role required.' }, { name: 'meta', description: 'Health and these docs; no token.' },
+      { name: 'tasks' }, { name: 'notifications' }, { name: 'chat' }, { name: 'dashboard' }, { name: 'insights' },
+      { name: 'admin', description: 'Dead letters and the insights rebuild; admin role required.' }, { name: 'meta', description: 'Health and these docs; no token.' },
     ],
     paths: {
       '/api/health': {
@@ -230,6 +231,23 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
           operationId: 'dashboard', tags: ['dashboard'], summary: 'Counts, upcoming reminders, recent notifications.',
           description: 'A partial answer, not an error, when a service is down: its part is null and it is named in `degraded`.',
           responses: { 200: { description: 'The dashboard.', content: json(ref('Dashboard')) }, ...problems(...AUTHED) },
+        },
+      },
+      '/api/insights': {
+        get: {
+          operationId: 'insights', tags: ['insights'], summary: "The caller's insights read model (insights-service, a CQRS projection of task events).",
+          parameters: queryParameters(InsightsQuery),
+          responses: { 200: { description: 'The read model.', content: json(ref('InsightsResponse')) }, ...problems(...AUTHED) },
+        },
+      },
+      '/api/admin/insights/rebuild': {
+        post: {
+          operationId: 'rebuildInsights', tags: ['admin'], summary: 'Rebuild the insights read model by replay, while the live one keeps serving.',
+          responses: { 202: { description: 'Started (or already running).', content: json(ref('InsightsRebuildStatus')) }, ...problems(403, ...AUTHED) },
+        },
+        get: {
+          operationId: 'insightsRebuildStatus', tags: ['admin'], summary: 'Where the last rebuild is.',
+          responses: { 200: { description: 'The rebuild status.', content: json(ref('InsightsRebuildStatus')) }, ...problems(403, ...AUTHED) },
         },
       },
       '/api/admin/dead-letters': {

@@ -131,19 +131,32 @@ describe('POST /api/tasks forwarding', () => {
 
 describe('GET /api/dashboard', () => {
   const summary = { open: 2, completed: 1, overdue: 0, dueToday: 1, upcomingReminders: [{ taskId: 't1', title: 'Stretch', remindAt: '2030-01-01T00:00:00.000Z' }] };
+  const insights = {
+    userId: 'a', generatedAt: '2030-01-01T00:00:00.000Z', generation: 1,
+    completed: { total: 1, perDay: [{ date: '2030-01-01', count: 1 }], perWeek: [{ week: '2030-W01', start: '2029-12-31', count: 1 }] },
+    open: 2, overdue: 0, streak: { currentDays: 1, lastCompletedOn: '2030-01-01' }, medianTimeToCompleteSeconds: 60,
+    busiestTags: [{ tag: 'home', open: 1, completed: 1, total: 2 }],
+  };
+  const everyPart = () => new FakeInvoker()
+    .on('task-service', () => jsonResponse(200, summary))
+    .on('notification-service', () => jsonResponse(200, { items: [] }))
+    .on('insights-service', () => jsonResponse(200, insights));
 
-  it('when both parts answer, then counts, upcoming reminders and recent notifications, nothing degraded', async () => {
-    const invoker = new FakeInvoker()
-      .on('task-service', () => jsonResponse(200, summary))
-      .on('notification-service', () => jsonResponse(200, { items: [] }));
+  it('when every part answers, then counts, upcoming reminders, recent notifications and insights, nothing degraded', async () => {
+    const invoker = everyPart();
     const res = await request(setup(invoker).app).get('/api/dashboard').set('authorization', `Bearer ${await sign({ sub: 'a' })}`);
-    expect(res.body).toEqual({ tasks: { open: 2, completed: 1, overdue: 0, dueToday: 1 }, upcomingReminders: summary.upcomingReminders, recentNotifications: [], degraded: [] });
+    expect(res.body).toEqual({
+      tasks: { open: 2, completed: 1, overdue: 0, dueToday: 1 }, upcomingReminders: summary.upcomingReminders, recentNotifications: [], insights, degraded: [],
+    });
+    // A dashboard-sized window of the read model, for the caller (set by the gateway, not the client).
+    const call = invoker.calls.find((c) => c.appId === 'insights-service')!;
+    expect(call.request.path).toBe('insights?days=7&weeks=4');
+    expect(call.request.headers?.['x-user-id']).toBe('a');
   });
 
   it('when a part does not answer within its budget, then it is aborted and named in degraded', async () => {
     let aborted = false;
-    const invoker = new FakeInvoker()
-      .on('task-service', () => jsonResponse(200, summary))
+    const invoker = everyPart()
       .on('notification-service', (req) => new Promise((_resolve, reject) => {
         // An invoker honours the timeout by aborting; this fake reports the abort it was asked for.
         const timer = setTimeout(() => reject(new Error('never answered')), 60_000);
@@ -161,10 +174,38 @@ describe('GET /api/dashboard', () => {
   });
 
   it('when a part answers outside its contract, then it is degraded, not passed on', async () => {
-    const invoker = new FakeInvoker()
-      .on('task-service', () => jsonResponse(200, { open: 'many' }))
-      .on('notification-service', () => jsonResponse(200, { items: [] }));
+    const invoker = everyPart().on('task-service', () => jsonResponse(200, { open: 'many' }));
     const res = await request(setup(invoker).app).get('/api/dashboard').set('authorization', `Bearer ${await sign({ sub: 'a' })}`);
     expect(res.body).toMatchObject({ tasks: null, upcomingReminders: null, degraded: ['task-service'] });
+  });
+
+  it('when insights-service is down or answers outside its contract, then insights is null and it is named in degraded; the rest is there', async () => {
+    for (const answer of [() => { throw new Error('app is not running'); }, () => jsonResponse(200, { ...insights, open: -1 }), () => jsonResponse(503, {})]) {
+      const invoker = everyPart().on('insights-service', answer);
+      const res = await request(setup(invoker).app).get('/api/dashboard').set('authorization', `Bearer ${await sign({ sub: 'a' })}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ insights: null, degraded: ['insights-service'], tasks: { open: 2 }, recentNotifications: [] });
+    }
+  });
+});
+
+
+describe('insights routes', () => {
+  it('GET /api/insights invokes insights-service for the caller with the query as sent', async () => {
+    const invoker = new FakeInvoker().on('insights-service', () => jsonResponse(200, { userId: 'alice' }));
+    const res = await request(setup(invoker).app).get('/api/insights?days=14').set('authorization', `Bearer ${await sign({ sub: 'alice' })}`);
+    expect(res.status).toBe(200);
+    expect(invoker.calls[0]).toMatchObject({ appId: 'insights-service', request: { method: 'GET', path: 'insights?days=14', headers: { 'x-user-id': 'alice' } } });
+  });
+
+  it('POST /api/admin/insights/rebuild: 403 for a user, 202 relayed for an admin with Location under /api', async () => {
+    const invoker = new FakeInvoker().on('insights-service', () => jsonResponse(202, { state: 'running' }, { location: '/admin/insights/rebuild' }));
+    const { app } = setup(invoker);
+    expect((await request(app).post('/api/admin/insights/rebuild').set('authorization', `Bearer ${await sign({ sub: 'bob' })}`)).status).toBe(403);
+    expect(invoker.calls).toHaveLength(0);
+    const res = await request(app).post('/api/admin/insights/rebuild').set('authorization', `Bearer ${await sign({ sub: 'ops', roles: ['admin'] })}`);
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe('/api/admin/insights/rebuild');
+    expect(invoker.calls[0]).toMatchObject({ appId: 'insights-service', request: { method: 'POST', path: 'admin/insights/rebuild' } });
   });
 });

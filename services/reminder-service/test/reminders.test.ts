@@ -92,6 +92,22 @@ describe('reminders', () => {
     expect((await sendDueReminders(r, log)).sent).toBe(0);
   });
 
+  it('when created and completed are delivered at the same moment (two partitions), then the completion wins, whichever write lands last', async () => {
+    // Both handlers find no record yet. The first write of a record must be first-write-wins, or the
+    // stale created (v1) could overwrite the cancelled v2 and the reminder would go out (seen in the
+    // integration suite under load). The loser is retried, as daprd redelivers it, and then sees v2.
+    for (const order of [['task.created', 'task.completed'], ['task.completed', 'task.created']] as const) {
+      const w = world();
+      const r = w.replica('r');
+      const events = { 'task.created': taskEvent('task.created', 1, at(5_000)), 'task.completed': taskEvent('task.completed', 2, at(5_000), 'completed') };
+      const outcomes = await Promise.allSettled(order.map((type) => applyTaskEvent(r, events[type], log)));
+      for (const [i, outcome] of outcomes.entries()) if (outcome.status === 'rejected') await applyTaskEvent(r, events[order[i]!], log);
+      expect((await w.state.get(reminderKey('task-1'), Reminder))?.value).toMatchObject({ taskVersion: 2, status: 'cancelled' });
+      w.at(10_000);
+      expect((await sendDueReminders(r, log)).sent).toBe(0);
+    }
+  });
+
   it('a claim abandoned by a crashed replica is re-sent after the claim timeout, with the same event id', async () => {
     const w = world();
     await applyTaskEvent(w.replica('a'), taskEvent('task.created', 1, at(1_000)), log);

@@ -75,12 +75,18 @@ export function apiRoutes(deps: ApiDeps): Router {
 
   router.get('/api/dashboard', dashboard(invoker));
 
+  // The insights read model (insights-service, Python): the caller's, and the admin's rebuild by replay.
+  const insights = APP_IDS.insightsService;
+  router.get('/api/insights', (req, res) => forward(invoker, insights, req, res, { method: 'GET', path: `insights${queryOf(req)}` }));
+
   const dlq = APP_IDS.deadLetterService;
   router.use('/api/admin', requireAdmin);
   router.get('/api/admin/dead-letters', (req, res) => forward(invoker, dlq, req, res, { method: 'GET', path: `dead-letters${queryOf(req)}` }));
   router.get('/api/admin/dead-letters/:id', (req, res) => forward(invoker, dlq, req, res, { method: 'GET', path: deadLetterPath(req) }));
   router.post('/api/admin/dead-letters/:id/replay', (req, res) => forward(invoker, dlq, req, res, { method: 'POST', path: deadLetterPath(req, '/replay') }));
   router.delete('/api/admin/dead-letters/:id', (req, res) => forward(invoker, dlq, req, res, { method: 'DELETE', path: deadLetterPath(req) }));
+  router.post('/api/admin/insights/rebuild', (req, res) => forward(invoker, insights, req, res, { method: 'POST', path: 'admin/insights/rebuild' }));
+  router.get('/api/admin/insights/rebuild', (req, res) => forward(invoker, insights, req, res, { method: 'GET', path: 'admin/insights/rebuild' }));
 
   return router;
 }

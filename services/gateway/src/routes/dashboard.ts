@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { APP_IDS, Notification, TaskSummary } from '@todo/contracts';
+import { APP_IDS, InsightsResponse, Notification, TaskSummary } from '@todo/contracts';
 import { UnexpectedResponseError, type ServiceInvoker } from '@todo/dapr';
 import { clientGone, downstreamHeaders } from './forward.ts';
 
@@ -10,7 +10,7 @@ const PART_TIMEOUT_MS = 3_000;
 const RecentNotifications = z.object({ items: z.array(Notification) });
 
 /**
- * GET /api/dashboard: asks task- and notification-service in parallel. A part that fails or times out is
+ * GET /api/dashboard: asks task-, notification- and insights-service in parallel. A part that fails or times out is
  * left out and its service named in `degraded` — a partial answer, not an error. A part that runs out
  * of time is aborted (not left running), and so is everything when the client goes away.
  */
@@ -25,9 +25,11 @@ export function dashboard(invoker: ServiceInvoker): RequestHandler {
       if (!parsed.success) throw new UnexpectedResponseError(`${appId} answered ${path} outside its contract`, { cause: parsed.error });
       return parsed.data;
     };
-    const [summary, notifications] = await Promise.allSettled([
+    const [summary, notifications, insights] = await Promise.allSettled([
       ask(APP_IDS.taskService, 'tasks/summary', TaskSummary),
       ask(APP_IDS.notificationService, 'notifications/recent', RecentNotifications),
+      // The last 7 days and 4 weeks are what a dashboard tile shows; GET /api/insights has the full model.
+      ask(APP_IDS.insightsService, 'insights?days=7&weeks=4', InsightsResponse),
     ]);
     if (signal.aborted) return;
     const degraded: string[] = [];
@@ -42,6 +44,7 @@ export function dashboard(invoker: ServiceInvoker): RequestHandler {
       tasks: tasks ? { open: tasks.open, completed: tasks.completed, overdue: tasks.overdue, dueToday: tasks.dueToday } : null,
       upcomingReminders: tasks?.upcomingReminders ?? null,
       recentNotifications: value(notifications, APP_IDS.notificationService)?.items ?? null,
+      insights: value(insights, APP_IDS.insightsService) ?? null,
       degraded,
     });
   };

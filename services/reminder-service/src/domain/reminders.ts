@@ -105,7 +105,10 @@ export async function applyTaskEvent(deps: ReminderDeps, event: TaskEvent, log: 
   }
 
   try {
-    await deps.state.save(reminderKey(task.id), next, { ...(stored ? { etag: stored.etag } : {}), ttlSeconds: REMINDER_TTL_SECONDS });
+    if (stored) await deps.state.save(reminderKey(task.id), next, { etag: stored.etag, ttlSeconds: REMINDER_TTL_SECONDS });
+    // The first write of a record is first-write-wins too: two events of one task delivered at once
+    // (two partitions) both find no record, and a plain save let the older one overwrite the newer.
+    else if (!(await deps.state.claim(reminderKey(task.id), next, { ttlSeconds: REMINDER_TTL_SECONDS }))) throw new EtagMismatchError(reminderKey(task.id));
   } catch (err) {
     if (err instanceof EtagMismatchError) throw new TransientError('reminder changed concurrently', { cause: err });
     throw err;

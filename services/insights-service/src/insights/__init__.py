@@ -1,0 +1,3 @@
+"""insights-service: per-user insights, a CQRS read model of task events, rebuilt by replay."""
+
+APP_ID = "insights-service"

@@ -1,0 +1,1 @@
+"""Thin HTTP handlers: parse at the edge, call the domain, answer."""
