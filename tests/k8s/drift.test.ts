@@ -178,8 +178,9 @@ describe('tools/kafka/topics.txt → the topic Job', () => {
   const values = chartValues();
 
   it('values list the same topics, partitions and outbox staging topics', () => {
-    const local = lines.filter(([t]) => !t!.endsWith('outbox')).map(([t, n]) => `${t}:${n ?? 'default'}`);
-    expect(values.topics.app.map((t: any) => `${t.name}:${t.partitions ?? 'default'}`)).toEqual(local);
+    const local = lines.filter(([t]) => !t!.endsWith('outbox')).map(([t, n, c]) => `${t}:${n ?? 'default'}:${(c ?? '').split(',').filter(Boolean).sort().join(',')}`);
+    const configsOf = (t: any) => Object.entries(t.configs ?? {}).map(([k, v]) => `${k}=${String(v)}`).sort().join(',');
+    expect(values.topics.app.map((t: any) => `${t.name}:${t.partitions ?? 'default'}:${configsOf(t)}`)).toEqual(local);
     // "<namespace><app-id><topic>outbox": the local namespace is "default".
     const outbox = lines.filter(([t]) => t!.endsWith('outbox')).map(([t, n]) => `${t}:${n}`);
     expect(values.topics.outbox.map((o: any) => `default${o.appId}${o.topic}outbox:${o.partitions}`)).toEqual(outbox);
@@ -191,9 +192,10 @@ describe('tools/kafka/topics.txt → the topic Job', () => {
     const infra = readFileSync(path.join(ROOT, 'scripts/infra.sh'), 'utf8');
     const defaultPartitions = Number(/KAFKA_PARTITIONS="\$\{KAFKA_PARTITIONS:-(\d+)\}"/.exec(infra)![1]);
     expect(values.topics.defaultPartitions).toBe(defaultPartitions);
-    const expected = lines.flatMap(([t, n]) => {
+    const sortedConfigs = (c: string | undefined) => (c ?? '').split(',').filter(Boolean).sort().join(',');
+    const expected = lines.flatMap(([t, n, c]) => {
       const name = t!.replace(/^default/, 'shop');
-      return t!.endsWith('outbox') ? [`${name}:${n}`] : [`${name}:${n ?? defaultPartitions}`, `${name}.dlq:${defaultPartitions}`];
+      return t!.endsWith('outbox') ? [`${name}:${n}:`] : [`${name}:${n ?? defaultPartitions}:${sortedConfigs(c)}`, `${name}.dlq:${defaultPartitions}:`];
     });
     const job = byKind(render({ namespace: 'shop' }), 'Job')[0]!;
     const args = job.spec.template.spec.containers[0].args as string[];
