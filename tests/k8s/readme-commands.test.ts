@@ -2,10 +2,10 @@
 // machine cannot do is substituted (and the README says so): the Dapr chart comes from the Go module
 // instead of the chart repository, the other remote charts are skipped after their pins are checked
 // against k8s/, nothing waits for readiness (no kubelet), and the app chart skips its topic hook.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasCluster, helm, listKind, readBack, ROOT, run, TOOL_ENV, waitFor } from './support/k8s.ts';
+import { chartValues, hasCluster, helm, listKind, readBack, ROOT, run, TOOL_ENV, waitFor } from './support/k8s.ts';
 
 if (!hasCluster) throw new Error('tests/k8s/readme-commands.test.ts needs the control plane: run `make test-k8s`');
 
@@ -72,20 +72,19 @@ describe('README "On Kubernetes" commands', () => {
     expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const deployments = (await listKind('apps/v1', 'Deployment', 'todo-dev')).map((d) => d.metadata.name).sort();
     expect(deployments).toContain('redis');
-    expect(deployments.filter((d) => d.startsWith('todo-todo-platform-'))).toHaveLength(7);
+    expect(deployments.filter((d) => d.startsWith('todo-todo-platform-'))).toHaveLength(Object.keys(chartValues().services).length);
     expect((await listKind('dapr.io/v1alpha1', 'Component', 'todo-dev')).map((c) => c.metadata.name).sort()).toEqual(
       ['pubsub', 'reminder-cron', 'secretstore', 'statestore', 'statestore-outbox'],
     );
-    expect(await listKind('dapr.io/v2alpha1', 'Subscription', 'todo-dev')).toHaveLength(6);
+    // One per file in components/common/subscriptions (the chart renders them all).
+    expect(await listKind('dapr.io/v2alpha1', 'Subscription', 'todo-dev')).toHaveLength(readdirSync(path.join(ROOT, 'components/common/subscriptions')).filter((f) => f.endsWith('.yaml')).length);
     expect(helm(['status', 'todo', '-n', 'todo-dev'])).toMatch(/STATUS: deployed/);
     // Pod Security admission let every pod in: one per Deployment (dev values), none refused by "restricted".
     const pods = await waitFor('a pod per Deployment in todo-dev', async () => {
       const list = await listKind('v1', 'Pod', 'todo-dev');
       return list.length === deployments.length && list;
     });
-    expect(pods.map((p) => p.metadata.labels?.['app.kubernetes.io/name']).sort()).toEqual(
-      ['chat-service', 'dead-letter-service', 'gateway', 'notification-service', 'recurring-service', 'redis', 'reminder-service', 'task-service'],
-    );
+    expect(pods.map((p) => p.metadata.labels?.['app.kubernetes.io/name']).sort()).toEqual([...Object.keys(chartValues().services), 'redis'].sort());
     expect(out).toContain('deployment.apps/todo-todo-platform-gateway');
   });
 });
