@@ -154,3 +154,44 @@ class TestGetInsights:
 def test_unknown_routes_are_a_404_problem(client: TestClient) -> None:
     res = client.get("/nope")
     assert (res.status_code, res.headers["content-type"]) == (404, "application/problem+json")
+
+
+def series(text: str, name: str, **labels: str) -> float:
+    """The value of one Prometheus series in /metrics text (0 when absent)."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(f"{name}{{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+class TestMetrics:
+    def test_when_events_are_handled_then_the_delivery_series_move_by_answer(self, client: TestClient) -> None:
+        for e in lifecycle("m1", completed="2026-11-25T09:00:00Z"):
+            assert deliver(client, e) == "SUCCESS"
+        assert deliver(client, {"id": "x", "type": "task.created"}) == "DROP"
+        res = client.get("/metrics")  # open to the scrape: no app token, like the probes
+        assert res.status_code == 200
+        assert res.headers["content-type"].startswith("text/plain")
+        text = res.text
+        app = {"app_id": "insights-service", "topic": "task-events"}
+        assert series(text, "todo_events_consumed_total", **app, type="task.completed", result="success") == 1
+        assert series(text, "todo_events_consumed_total", **app, type="task.created", result="drop") == 1
+        assert (
+            series(text, "todo_event_handler_duration_seconds_count", **app, type="task.completed", result="success")
+            == 1
+        )
+        assert series(text, "todo_event_age_seconds_count", **app, type="task.completed") == 1
+
+    def test_when_requests_are_served_then_http_red_is_by_route_template(self, client: TestClient) -> None:
+        client.get("/insights", headers={"x-user-id": "alice"})
+        client.get("/no-such-route")
+        text = client.get("/metrics").text
+        assert (
+            series(text, "todo_http_request_duration_seconds_count", route="/insights", method="GET", status="200") == 1
+        )
+        assert (
+            series(text, "todo_http_request_duration_seconds_count", route="(unmatched)", method="GET", status="404")
+            == 1
+        )
+        assert 'route="/no-such-route"' not in text

@@ -15,6 +15,7 @@ from insights.domain.ingest import Ingest
 from insights.domain.rebuild import Rebuilder
 from insights.http import install
 from insights.logs import Logger
+from insights.metrics import Metrics, create_metrics
 from insights.routes.admin import admin_routes
 from insights.routes.health import health_routes
 from insights.routes.insights import insights_routes
@@ -37,10 +38,13 @@ class Deps:
     # Resume rebuilds whose owner died (off in unit tests that drive it by hand).
     supervise_rebuilds: bool = True
     rebuilder: Rebuilder | None = field(default=None)
+    # The app's own Prometheus registry; tests get one without process metrics.
+    metrics: Metrics | None = field(default=None)
 
 
 def create_app(deps: Deps) -> FastAPI:
     rebuilder = deps.rebuilder or Rebuilder(deps.state, deps.logger, deps.clock, deps.rebuild_stale_seconds)
+    metrics = deps.metrics or create_metrics("insights-service", process_metrics=False)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -54,9 +58,10 @@ def create_app(deps: Deps) -> FastAPI:
     # An internal service reached through daprd: no docs UI; the public contract is the gateway's.
     app = FastAPI(title="insights-service", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.rebuilder = rebuilder
-    install(app, deps.logger, deps.app_api_token)
-    app.include_router(health_routes(deps.sidecar))
-    app.include_router(subscription_routes(Ingest(deps.state), deps.logger))
+    app.state.metrics = metrics
+    install(app, deps.logger, deps.app_api_token, metrics)
+    app.include_router(health_routes(deps.sidecar, metrics))
+    app.include_router(subscription_routes(Ingest(deps.state), deps.logger, metrics, deps.clock))
     app.include_router(insights_routes(deps.state, deps.clock))
     app.include_router(admin_routes(rebuilder))
     return app

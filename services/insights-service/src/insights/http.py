@@ -5,6 +5,7 @@ codes as the TypeScript services."""
 from __future__ import annotations
 
 import hmac
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from insights.dapr import EtagMismatchError, SidecarError
 from insights.domain.store import ConflictError
 from insights.logs import Logger, log_context
+from insights.metrics import Metrics
 
 PROBLEM = "application/problem+json"
 PROBE_PATHS = {"/healthz", "/readyz", "/metrics"}
@@ -50,8 +52,13 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-def install(app: FastAPI, logger: Logger, app_api_token: str | None) -> None:
+def install(app: FastAPI, logger: Logger, app_api_token: str | None, metrics: Metrics) -> None:
     want = app_api_token.encode() if app_api_token else None
+
+    def observe(request: Request, status: int, started: float) -> None:
+        # The route template (`/events/task-events`), never the raw path: ids must not become labels.
+        route = getattr(request.scope.get("route"), "path", None) or "(unmatched)"
+        metrics.http.labels(metrics.app_id, request.method, route, str(status)).observe(time.perf_counter() - started)
 
     @app.middleware("http")
     async def context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -60,14 +67,17 @@ def install(app: FastAPI, logger: Logger, app_api_token: str | None) -> None:
         if traceparent := request.headers.get("traceparent"):
             fields["traceparent"] = traceparent
         token = log_context.set(fields)
+        started = time.perf_counter()
         try:
             # daprd sends APP_API_TOKEN as dapr-api-token; no SDK checks it, so we do (constant time).
             if want is not None and request.url.path not in PROBE_PATHS:
                 got = request.headers.get("dapr-api-token", "").encode()
                 if not hmac.compare_digest(got, want):
+                    observe(request, 401, started)
                     return problem(401, "unauthorized", "missing or invalid dapr-api-token")
             response = await call_next(request)
             response.headers["x-request-id"] = request_id
+            observe(request, response.status_code, started)
             return response
         finally:
             log_context.reset(token)

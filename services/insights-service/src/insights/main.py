@@ -12,6 +12,7 @@ from insights.app import Deps, create_app
 from insights.config import load_config
 from insights.dapr import DaprSidecar
 from insights.logs import Logger
+from insights.metrics import create_metrics
 
 
 def uvicorn_log_config(level: str) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def run() -> None:
             logger=logger,
             app_api_token=config.APP_API_TOKEN,
             rebuild_stale_seconds=config.INSIGHTS_REBUILD_STALE_SECONDS,
+            metrics=create_metrics(APP_ID),
         )
     )
     logger.info("listening", port=config.APP_PORT)

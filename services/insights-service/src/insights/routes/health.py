@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from insights.dapr import Sidecar
+from insights.metrics import CONTENT_TYPE, Metrics
 
 
-def health_routes(sidecar: Sidecar) -> APIRouter:
-    """/healthz: the process is alive. /readyz: it can also reach its sidecar, so it can do work."""
+def health_routes(sidecar: Sidecar, metrics: Metrics) -> APIRouter:
+    """/healthz: the process is alive. /readyz: it can also reach its sidecar, so it can do work.
+    /metrics: Prometheus, open to the scrape like the probes (no app token)."""
     router = APIRouter()
+
+    @router.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     @router.get("/healthz")
     async def healthz() -> dict[str, str]:

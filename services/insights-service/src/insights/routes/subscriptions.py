@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +19,7 @@ from fastapi import APIRouter, Request
 from insights.domain.events import InvalidEventError, parse_task_event
 from insights.domain.ingest import Ingest
 from insights.logs import Logger, log_context
+from insights.metrics import Metrics
 
 TASK_EVENTS_ROUTE = "/events/task-events"
 
@@ -30,7 +34,13 @@ def _data_of(envelope: Any) -> Any:
     return None
 
 
-def subscription_routes(ingest: Ingest, logger: Logger, max_in_flight: int = 16) -> APIRouter:
+def _type_of(data: Any) -> str:
+    return data["type"] if isinstance(data, dict) and isinstance(data.get("type"), str) else "unknown"
+
+
+def subscription_routes(
+    ingest: Ingest, logger: Logger, metrics: Metrics, clock: Callable[[], datetime], max_in_flight: int = 16
+) -> APIRouter:
     router = APIRouter()
     # Some brokers hand daprd hundreds of messages at once (MQTT has no prefetch bound). Working on all
     # of them together only makes them race for the same keys and queue for sidecar connections, and
@@ -52,18 +62,32 @@ def subscription_routes(ingest: Ingest, logger: Logger, max_in_flight: int = 16)
         if "traceparent" not in (log_context.get() or {}) and isinstance(ce.get("traceparent"), str):
             log_context.set({**(log_context.get() or {}), "traceparent": ce["traceparent"]})
         log = logger.child(cloudEventId=ce.get("id"), topic=ce.get("topic"))
+        topic = ce.get("topic") if isinstance(ce.get("topic"), str) else "task-events"
+        event_type = _type_of(data)
+        started = time.perf_counter()
+
+        def answer(status: str) -> dict[str, str]:
+            result = status.lower()
+            metrics.consumed.labels(metrics.app_id, topic, event_type, result).inc()
+            metrics.handler_duration.labels(metrics.app_id, topic, event_type, result).observe(
+                time.perf_counter() - started
+            )
+            return {"status": status}
+
         try:
             event = parse_task_event(data)
         except InvalidEventError as err:
             log.warn("invalid event dropped to dead letter", err=str(err))
-            return {"status": "DROP"}
+            return answer("DROP")
+        age = (clock() - datetime.fromisoformat(event.occurredAt.replace("Z", "+00:00"))).total_seconds()
+        metrics.event_age.labels(metrics.app_id, topic, event_type).observe(max(0.0, age))
         try:
             # Idempotent on the event id and order-independent (ingest.py): a redelivery is harmless.
             async with slots:
                 result = await ingest.handle(data, event)
         except Exception as err:
             log.warn("event processing failed; asking for redelivery", eventId=event.id, err=err)
-            return {"status": "RETRY"}
+            return answer("RETRY")
         log.info(
             "task event projected"
             if result.outcome == "applied"
@@ -75,6 +99,6 @@ def subscription_routes(ingest: Ingest, logger: Logger, max_in_flight: int = 16)
             userId=event.userId,
             generations=list(result.generations),
         )
-        return {"status": "SUCCESS"}
+        return answer("SUCCESS")
 
     return router
