@@ -30,5 +30,5 @@ async function consume({ bootstrap, topics }) {
 controlServer({
   'POST /consume': consume,
   'POST /reset': ({ key, round }) => rec.reset(key, round),
-  'GET /stats': (_b, url) => rec.stats(url.searchParams.get('key')),
+  'GET /stats': (_b, url) => rec.stats(url.searchParams.get('key'), url.searchParams.get('full') !== '0'),
 });

@@ -82,8 +82,10 @@ export class Recorder {
     k.last = t;
     k.latencies.push(latencyMs);
   }
-  stats(key) {
+  /** With `full`, the latency samples too (only fetched once a round is complete). */
+  stats(key, full = true) {
     const k = this.keys.get(key);
-    return k ? { count: k.latencies.length, first: k.first, last: k.last, stale: k.stale, latencies: k.latencies } : { count: 0, latencies: [] };
+    if (!k) return { count: 0, latencies: [] };
+    return { count: k.latencies.length, first: k.first, last: k.last, stale: k.stale, ...(full ? { latencies: k.latencies } : {}) };
   }
 }

@@ -52,5 +52,5 @@ app.post('/reset', (req, res) => {
   rec.reset(req.body.key, req.body.round);
   res.json({});
 });
-app.get('/stats', (req, res) => res.json(rec.stats(req.query.key)));
+app.get('/stats', (req, res) => res.json(rec.stats(req.query.key, req.query.full !== '0')));
 app.listen(Number(process.env.APP_PORT), '127.0.0.1');

@@ -22,7 +22,7 @@ export async function run(ctx) {
       { key: 'daprSdk', label: 'Dapr publish, 1 per call (@dapr/dapr DaprClient, as packages/dapr)', mode: 'dapr-sdk' },
       { key: 'daprBulk10', label: 'Dapr bulk publish, 10 per call', mode: 'dapr-bulk', batch: 10 },
       { key: 'daprBulk100', label: 'Dapr bulk publish, 100 per call', mode: 'dapr-bulk', batch: 100 },
-      { key: 'direct', label: 'direct Node producer (@platformatic/kafka, acks=all), 1 per send', mode: 'kafka' },
+      { key: 'direct', label: 'direct Node producer (@platformatic/kafka, acks=all), 1 per call, concurrent calls batched', mode: 'kafka' },
     ];
     const go = (m, seconds = WINDOW_S) => http('POST', url, { ...m, topic: TOPIC, rate: 0, seconds, concurrency: m.batch ? 4 : CONCURRENCY, bootstrap: ctx.infra.bootstrap });
     const records = QUICK ? 30_000 : 200_000;
