@@ -136,6 +136,21 @@ export async function startAll(specs, launch, options = {}) {
   return running;
 }
 
+/**
+ * Waits until `fromPort`'s sidecar can invoke `appId` (name resolution is a sqlite table the sidecars
+ * refresh every 2 s): calls made before that fail with "no host found", and six of them in a row open the
+ * gateway's own circuit breaker for 15 s. /healthz needs no app token.
+ */
+export async function waitInvocable(fromPort, appId, launch, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${fromPort}/v1.0/invoke/${appId}/method/healthz`, { headers: { 'dapr-api-token': launch.daprApiToken } }).then((res) => res.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${appId} not reachable by invocation after ${timeoutMs} ms`);
+}
+
 async function waitHealthy(r) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

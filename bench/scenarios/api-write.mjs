@@ -2,7 +2,7 @@
 // outbox (Redis + Kafka), against bare Express with the same JSON parsing and an in-memory map. Also
 // the page read (GET /api/tasks?limit=100) for a user with 100 tasks and one with thousands.
 import { signDevToken } from '../../tools/launcher/token.ts';
-import { byId, pidsOf, platformSpecs, startAll, stopAll, benchSpec } from '../lib/apps.mjs';
+import { benchSpec, byId, pidsOf, platformSpecs, startAll, stopAll, waitInvocable } from '../lib/apps.mjs';
 import { fortio, tempFile } from '../lib/fortio.mjs';
 import { sampleProcesses } from '../lib/procs.mjs';
 import { cell, ratio } from '../lib/table.mjs';
@@ -43,6 +43,7 @@ export async function run(ctx) {
   const bareRunning = await startAll([bare], ctx.launch, { withDaprd: false });
   const all = [...running, ...bareRunning];
   try {
+    await waitInvocable(byId(running, 'gateway').spec.daprHttpPort, 'task-service', ctx.launch);
     const gateway = `http://127.0.0.1:${byId(running, 'gateway').spec.appPort}`;
     const bareUrl = `http://127.0.0.1:${bare.appPort}`;
     const tokensFile = tempFile(ctx.tmp, 'tokens', (await userTokens(ctx, 'writer')).join('\n'));

@@ -1,7 +1,7 @@
 // Invocation hop: app → daprd → daprd → app with a 1 KB JSON body, against app → app direct HTTP. The
 // load generator calls a caller app (bench/apps/caller.mjs) that forwards either way, so the caller's own
 // cost is in both paths and their difference is what the two sidecars add.
-import { benchSpec, byId, pidsOf, startAll, stopAll } from '../lib/apps.mjs';
+import { benchSpec, byId, pidsOf, startAll, stopAll, waitInvocable } from '../lib/apps.mjs';
 import { fortio, tempFile } from '../lib/fortio.mjs';
 import { sampleProcesses } from '../lib/procs.mjs';
 import { cell } from '../lib/table.mjs';
@@ -14,6 +14,7 @@ export async function run(ctx) {
   const caller = await benchSpec('bench-caller', 'caller.mjs', [], ctx.components, { ECHO_PORT: String(echo.appPort), ECHO_APP_ID: 'bench-echo' });
   const running = await startAll([echo, caller], ctx.launch);
   try {
+    await waitInvocable(caller.daprHttpPort, 'bench-echo', ctx.launch);
     const base = `http://127.0.0.1:${byId(running, 'bench-caller').spec.appPort}`;
     const body = JSON.stringify({ id: 'x', items: Array.from({ length: 16 }, (_, i) => ({ n: i, text: 'lorem ipsum dolor sit amet, consectetur' })) }).slice(0, 1000);
     const payloadFile = tempFile(ctx.tmp, 'invoke-1k.json', JSON.stringify({ pad: body.replaceAll('"', "'").slice(0, 1010) }));
