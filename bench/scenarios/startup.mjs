@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { cell } from '../lib/table.mjs';
 import { QUICK, ROOT, ROUNDS, log, spread } from '../lib/util.mjs';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
 
 export async function run(_ctx) {
   log('startup: each service alone, dist and tsx');
-  const { stdout } = await run(process.execPath, [path.join(ROOT, 'bench/startup.mjs'), `dist=${process.execPath}:dist`, `tsx=${process.execPath}:tsx`], {
+  const { stdout } = await exec(process.execPath, [path.join(ROOT, 'bench/startup.mjs'), `dist=${process.execPath}:dist`, `tsx=${process.execPath}:tsx`], {
     cwd: ROOT,
     env: { ...process.env, ROUNDS: String(ROUNDS), SETTLE_MS: QUICK ? '300' : '1000', ALL_ROUNDS: '1' },
     maxBuffer: 16 << 20,
