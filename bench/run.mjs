@@ -1,7 +1,8 @@
 // `make bench` (scripts/bench.sh): boots the bench's own Kafka + Redis, runs every scenario (each with its
 // own app and sidecar processes), and writes docs/benchmarks.json, docs/benchmarks.md, docs/bench/*.svg
 // and .run/test-results/bench.json (vitest-shaped: passed = scenarios that ran; never fails on numbers).
-// QUICK=1: the same scenarios and report shape, one short round each. BENCH_ONLY=a,b runs a subset.
+// QUICK=1: the same scenarios and report shape, one short round each, written to .run/bench-report.
+// BENCH_ONLY=a,b runs a subset; BENCH_OUT=<dir> writes the report elsewhere.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchOptions, renderBenchComponents } from './lib/apps.mjs';
@@ -74,7 +75,9 @@ const doc = {
   scenarios: results,
   failures,
 };
-const out = process.env.BENCH_OUT ?? path.join(ROOT, 'docs');
+// The full run writes the committed report (docs/); a QUICK run (CI, a smoke test) writes the same files
+// under .run/bench-report, so it never replaces the committed figures.
+const out = process.env.BENCH_OUT ?? (QUICK ? path.join(ROOT, '.run', 'bench-report') : path.join(ROOT, 'docs'));
 writeReport(doc, out);
 mkdirSync(path.join(ROOT, '.run', 'test-results'), { recursive: true });
 const passed = results.length;

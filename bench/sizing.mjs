@@ -5,7 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const docs = process.env.BENCH_OUT ?? path.join(ROOT, 'docs');
+const quick = process.env.QUICK === '1' || process.env.QUICK === 'true';
+// Next to the report it reads: docs/ after `make bench`, .run/bench-report after QUICK=1 (bench/run.mjs).
+const docs = process.env.BENCH_OUT ?? (quick ? path.join(ROOT, '.run', 'bench-report') : path.join(ROOT, 'docs'));
 const bench = JSON.parse(readFileSync(path.join(docs, 'benchmarks.json'), 'utf8'));
 const scen = (id) => bench.scenarios.find((s) => s.id === id)?.figures;
 const med = (s, fallback) => (s && Number.isFinite(s.median) && s.median > 0 ? { v: s.median, measured: true } : { v: fallback, measured: false });

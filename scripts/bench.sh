@@ -8,7 +8,7 @@ bash "$ROOT/scripts/setup.sh"
 FORTIO_LOAD=$(bash "$ROOT/scripts/setup-fortio.sh")
 export FORTIO_LOAD QUICK="${QUICK:-}"
 step "make bench${QUICK:+ QUICK=$QUICK}"
-cd "$ROOT"
+cd "$ROOT" || exit
 status=0
 node bench/run.mjs || status=$?
 node bench/sizing.mjs || status=$?

@@ -52,11 +52,12 @@ function charts(doc, dir) {
     }
     files['latency-vs-rate.svg'] = lineChart({ title: 'Delivery latency vs rate (Kafka, 4 partitions, handler 0 ms)', xLabel: 'published msg/s', yLabel: 'end-to-end latency (ms, log)', series, note });
     const bursts = (del.cells ?? []).filter((c) => c.burst);
+    const short = { dapr: ['Dapr', '#1f77b4'], direct: ['direct', '#2ca02c'], bulk: ['Dapr bulk', '#ff7f0e'], 'streams-c10': ['c10', '#9467bd'], 'streams-c1': ['c1', '#8c564b'] };
     const bars = bursts.flatMap((c) => c.variants.map((v) => {
       const s = del.figures[`${c.id}/${v}`]?.delivered;
-      return { name: `${c.id.replace('burst-', '')} ${v}`, value: med(s), min: s?.min, max: s?.max };
+      return { name: `${c.id.replace('burst-', '').replace('rs-', 'streams ')} ${short[v]?.[0] ?? v}`, value: med(s), min: s?.min, max: s?.max, color: short[v]?.[1] };
     }));
-    files['delivery-throughput.svg'] = barChart({ title: 'Delivery: max drained msg/s (bursts)', yLabel: 'msg/s', bars, note });
+    files['delivery-throughput.svg'] = barChart({ title: 'Delivery: msg/s drained from a burst (p = partitions, h = handler ms)', yLabel: 'msg/s (log)', bars, logY: true, note });
   }
   const pub = scen(doc, 'publish');
   if (pub) {
@@ -106,7 +107,8 @@ export function writeReport(doc, out) {
     }
     for (const p of PLOTS[s.id] ?? []) if (plots.includes(p)) lines.push(`![${p}](bench/${p})`, '');
     lines.push(`*Method:* ${s.method} (${s.seconds} s)`, '');
-    const procs = Object.entries(s.processes ?? {}).filter(([k]) => !(s.id === 'platform'));
+    // The platform scenario's processes are its footprint table already.
+    const procs = s.id === 'platform' ? [] : Object.entries(s.processes ?? {});
     for (const [when, ps] of procs) {
       lines.push(`<details><summary>Processes ${when}: RSS and CPU</summary>`, '', md(['process', 'RSS max (MB)', 'RSS avg (MB)', 'CPU (% of a core)'], Object.entries(ps).map(([n, v]) => [n, fmtNum(v.rssMb), fmtNum(v.rssAvgMb), fmtNum(v.cpuPct)])), '', '</details>', '');
     }

@@ -63,7 +63,7 @@ export function lineChart({ title, xLabel, yLabel, series, logY = true, note }) 
   return out.join('\n') + '\n';
 }
 
-/** bars: [{name, value, min, max}] — one bar each, whiskers from min to max over the rounds. */
+/** bars: [{name, value, min, max, color?}] — one bar each, whiskers from min to max over the rounds. */
 export function barChart({ title, yLabel, bars, logY = false, note }) {
   const vals = bars.flatMap((b) => [b.value, b.max]).filter((v) => Number.isFinite(v) && v > 0);
   const y = axis(Math.min(...vals, 1), Math.max(...vals, 1), logY);
@@ -74,7 +74,7 @@ export function barChart({ title, yLabel, bars, logY = false, note }) {
   const out = frame(title, yLabel, y, note);
   bars.forEach((b, i) => {
     const x = M.l + i * bw;
-    const c = COLORS[i % COLORS.length];
+    const c = b.color ?? COLORS[i % COLORS.length];
     if (Number.isFinite(b.value) && b.value > 0) {
       out.push(`<rect x="${(x + bw * 0.15).toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(bw * 0.7).toFixed(1)}" height="${(M.t + ph - py(b.value)).toFixed(1)}" fill="${c}" opacity="0.85"/>`);
       out.push(`<text x="${(x + bw / 2).toFixed(1)}" y="${(py(b.value) - 4).toFixed(1)}" text-anchor="middle">${fmt(b.value)}</text>`);

@@ -50,6 +50,7 @@ func main() {
 	payloadFile := flag.String("payload-file", "", "request body file")
 	contentType := flag.String("content-type", "", "request content type")
 	tokensFile := flag.String("tokens-file", "", "one bearer token per line: one runner per token")
+	tokenHeader := flag.String("token-header", "Authorization: Bearer ", "how each line of -tokens-file is sent (the header and a prefix)")
 	qps := flag.Float64("qps", 0, "target requests/s in total (0 = as fast as possible)")
 	conns := flag.Int("c", 4, "connections in total")
 	dur := flag.Duration("t", 5*time.Second, "duration")
@@ -110,7 +111,7 @@ func main() {
 			}
 		}
 		if token != "" {
-			if err := o.AddAndValidateExtraHeader("Authorization: Bearer " + token); err != nil {
+			if err := o.AddAndValidateExtraHeader(*tokenHeader + token); err != nil {
 				fail(err)
 			}
 		}
