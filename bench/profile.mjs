@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { benchSpec, byId, launchOptions, platformSpecs, renderBenchComponents, startAll, stopAll, waitInvocable } from './lib/apps.mjs';
+import { OUTBOX_VARIANTS, assignPorts, benchSpec, byId, launchOptions, platformSpecs, renderBenchComponents, startAll, stopAll, waitInvocable } from './lib/apps.mjs';
 import { fortio, tempFile } from './lib/fortio.mjs';
 import { createTopics, startInfra, stopInfra } from './lib/infra.mjs';
 import { ROOT, http, log } from './lib/util.mjs';
@@ -22,6 +22,33 @@ async function pprof(port, file) {
   const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${SECONDS}`);
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   return file;
+}
+
+/** Every histogram's _sum and _count on a daprd's Prometheus endpoint, by series. */
+async function histograms(metricsPort) {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)_(sum|count)(\{[^}]*\})? ([\d.e+-]+)$/.exec(line);
+    if (!m) continue;
+    const key = `${m[1]}${m[3] ?? ''}`;
+    const e = out.get(key) ?? { sum: 0, count: 0 };
+    e[m[2]] = Number(m[4]);
+    out.set(key, e);
+  }
+  return out;
+}
+
+/** Where a daprd spent its time between two snapshots: per series, calls and mean latency (ms). */
+function latencyDelta(before, after, n = 30) {
+  const rows = [];
+  for (const [key, a] of after) {
+    const b = before.get(key) ?? { sum: 0, count: 0 };
+    const count = a.count - b.count;
+    if (count <= 0 || !/latenc|duration/i.test(key)) continue;
+    rows.push({ key: key.replace(/app_id="[^"]*",?/, ''), count, mean: (a.sum - b.sum) / count });
+  }
+  return rows.sort((x, y) => y.count * y.mean - x.count * x.mean).slice(0, n).map((r) => `${String(r.count).padStart(7)} calls  mean ${r.mean.toFixed(2).padStart(8)} ms  ${r.key}`).join('\n');
 }
 
 /** Self time per function of a V8 .cpuprofile, top n, as "ms  %  function (file:line)". */
@@ -46,7 +73,11 @@ try {
   const components = renderBenchComponents(infra);
   const launch = launchOptions(infra);
   const ctx = { infra, components, launch, tmp: path.join(runDir, 'tmp') };
-  const specs = (await platformSpecs(infra, components)).filter((s) => s.appId === 'gateway' || s.appId === 'task-service');
+  const specs = (await platformSpecs(infra, components)).filter((s) => ['gateway', 'task-service', 'reminder-service'].includes(s.appId));
+  // task-service again with 3- and 8-partition outbox staging topics (its own has 32).
+  const task = specs.find((s) => s.appId === 'task-service');
+  for (const appId of Object.keys(OUTBOX_VARIANTS)) specs.push(await assignPorts({ ...task, command: [...task.command], appId, env: { ...task.env } }));
+  await createTopics(infra, Object.fromEntries(Object.entries(OUTBOX_VARIANTS).map(([id, n]) => [`default${id}task-eventsoutbox`, n])));
   await createTopics(infra, { 'bench-publish': 4 });
   specs.push(await benchSpec('bench-pub', 'publisher.mjs', [components.kafka], components));
   const echo = await benchSpec('bench-echo', 'echo.mjs', [], components);
@@ -60,12 +91,26 @@ try {
     const tokensFile = tempFile(ctx.tmp, 'tokens', (await userTokens(ctx, 'prof')).join('\n'));
     const payloadFile = tempFile(ctx.tmp, 'task.json', BODY);
     log('profile: API writes at full speed');
+    const metricsOf = (id) => byId(running, id).spec.metricsPort;
+    const before = { gateway: await histograms(metricsOf('gateway')), task: await histograms(metricsOf('task-service')) };
     const [writes] = await Promise.all([
       fortio({ url: `${gateway}/api/tasks`, method: 'POST', payloadFile, contentType: 'application/json', tokensFile, qps: 0, c: 16, seconds: SECONDS + 2 }),
       pprof(byId(running, 'gateway').spec.profilePort, path.join(profDir, 'gateway-daprd.pprof')),
       pprof(byId(running, 'task-service').spec.profilePort, path.join(profDir, 'task-service-daprd.pprof')),
     ]);
     out.push(`API writes: ${writes.qps.toFixed(0)} req/s, p50 ${writes.ms.p50} ms, p99 ${writes.ms.p99} ms, codes ${JSON.stringify(writes.codes)}`);
+    out.push(`\n=== gateway daprd: latency by metric series during the writes\n${latencyDelta(before.gateway, await histograms(metricsOf('gateway')))}`);
+    out.push(`\n=== task-service daprd: latency by metric series during the writes\n${latencyDelta(before.task, await histograms(metricsOf('task-service')))}\n`);
+    // The outbox's own cost: the same one-upsert state transaction through task-service's sidecar (its
+    // store has the outbox) and reminder-service's (the same Redis, no outbox), as fast as they answer.
+    log('profile: state transaction with and without the outbox');
+    const tx = tempFile(ctx.tmp, 'tx.json', '{"operations":[{"operation":"upsert","request":{"key":"bench-tx-{uuid}","value":{"title":"Pay rent","n":1}}}]}');
+    const order = ['task-service', 'reminder-service', ...Object.keys(OUTBOX_VARIANTS)];
+    for (const [i, id] of [...order, ...order].entries()) {
+      if (i === order.length) void pprof(byId(running, id).spec.profilePort, path.join(profDir, 'task-service-daprd-outbox-tx.pprof'));
+      const r = await fortio({ url: `http://127.0.0.1:${byId(running, id).spec.daprHttpPort}/v1.0/state/statestore/transaction`, method: 'POST', payloadFile: tx, contentType: 'application/json', headers: [`dapr-api-token: ${launch.daprApiToken}`], qps: 0, c: 16, seconds: 4 });
+      out.push(`state transaction via ${id} daprd (${id === 'reminder-service' ? 'no outbox' : `outbox, ${OUTBOX_VARIANTS[id] ?? 32} staging partitions`}): ${r.qps.toFixed(0)} tx/s, p50 ${r.ms.p50} ms, p90 ${r.ms.p90} ms, p99 ${r.ms.p99} ms, codes ${JSON.stringify(r.codes)}`);
+    }
     log('profile: Dapr publish, one per call, at full speed');
     const [pub] = await Promise.all([
       http('POST', `http://127.0.0.1:${byId(running, 'bench-pub').spec.appPort}/run`, { mode: 'dapr', topic: 'bench-publish', rate: 0, seconds: SECONDS + 2, concurrency: 16 }),

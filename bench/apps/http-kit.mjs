@@ -2,6 +2,8 @@
 import http from 'node:http';
 
 export const PORT = Number(process.env.APP_PORT);
+// Exit on SIGTERM rather than die of it, so a --cpu-prof run (bench/profile.mjs) writes its profile.
+process.once('SIGTERM', () => process.exit(0));
 export const DAPR = `http://127.0.0.1:${process.env.DAPR_HTTP_PORT}`;
 export const DAPR_TOKEN = process.env.DAPR_API_TOKEN ?? '';
 export const now = () => performance.timeOrigin + performance.now();

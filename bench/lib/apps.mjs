@@ -12,7 +12,7 @@ import { renderComponents } from '../../tests/support/platform.ts';
 import { ROOT, log, sleep } from './util.mjs';
 
 /** task-service run under other app-ids (its own outbox staging topic each), for the outbox partition sweep. */
-export const OUTBOX_VARIANTS = { 'bench-outbox-p3': 3, 'bench-outbox-p8': 8 };
+export const OUTBOX_VARIANTS = { 'bench-outbox-p3': 3, 'bench-outbox-p8': 8, 'bench-outbox-p16': 16 };
 /** The bench's apps that load the platform's Kafka pub/sub component (its scopes list them too). */
 const BENCH_PUBSUB_APPS = ['bench-pub', 'bench-sub', ...Object.keys(OUTBOX_VARIANTS)];
 
@@ -102,7 +102,8 @@ export async function startPair(spec, launch, { withDaprd = true } = {}) {
   if (profile) {
     spec.profilePort = await freePort();
     const [bin, ...args] = spec.command;
-    if (bin === 'node') spec.command = ['node', '--cpu-prof', `--cpu-prof-dir=${path.join(launch.logDir, 'cpuprof', spec.appId)}`, ...args];
+    // dapr.yaml's "node" arrives as process.execPath (tools/launcher/run-file.ts).
+    if (bin === 'node' || bin === process.execPath) spec.command = [bin, '--cpu-prof', `--cpu-prof-dir=${path.join(launch.logDir, 'cpuprof', spec.appId)}`, ...args];
   }
   mkdirSync(launch.logDir, { recursive: true });
   let daprd;
