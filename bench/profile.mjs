@@ -111,6 +111,18 @@ try {
       const r = await fortio({ url: `http://127.0.0.1:${byId(running, id).spec.daprHttpPort}/v1.0/state/statestore/transaction`, method: 'POST', payloadFile: tx, contentType: 'application/json', headers: [`dapr-api-token: ${launch.daprApiToken}`], qps: 0, c: 16, seconds: 4 });
       out.push(`state transaction via ${id} daprd (${id === 'reminder-service' ? 'no outbox' : `outbox, ${OUTBOX_VARIANTS[id] ?? 32} staging partitions`}): ${r.qps.toFixed(0)} tx/s, p50 ${r.ms.p50} ms, p90 ${r.ms.p90} ms, p99 ${r.ms.p99} ms, codes ${JSON.stringify(r.codes)}`);
     }
+    // A page of 100 tasks reads them with one bulk get; the @dapr/dapr SDK sends parallelism 10 (its
+    // default), and the Redis store has no native bulk get, so daprd fetches the 100 keys 10 at a time.
+    log('profile: bulk get of 100 keys, parallelism 10 (the SDK default) and 100');
+    const taskSidecar = byId(running, 'task-service').spec.daprHttpPort;
+    const keys = Array.from({ length: 100 }, (_, i) => `bench-page-${i}`);
+    await http('POST', `http://127.0.0.1:${taskSidecar}/v1.0/state/statestore`, keys.map((key) => ({ key, value: { id: key, title: 'Task', tags: ['seed'], pad: 'x'.repeat(400) } })), { 'dapr-api-token': launch.daprApiToken });
+    for (const [i, parallelism] of [10, 100, 10, 100].entries()) {
+      if (i === 3) void pprof(byId(running, 'task-service').spec.profilePort, path.join(profDir, 'task-service-daprd-bulk-get.pprof'));
+      const body = tempFile(ctx.tmp, `bulk-${parallelism}.json`, JSON.stringify({ keys, parallelism }));
+      const r = await fortio({ url: `http://127.0.0.1:${taskSidecar}/v1.0/state/statestore/bulk`, method: 'POST', payloadFile: body, contentType: 'application/json', headers: [`dapr-api-token: ${launch.daprApiToken}`], qps: 0, c: 8, seconds: 3 });
+      out.push(`bulk get of 100 keys, parallelism ${parallelism}: ${r.qps.toFixed(0)} req/s, p50 ${r.ms.p50} ms, p99 ${r.ms.p99} ms, codes ${JSON.stringify(r.codes)}`);
+    }
     log('profile: Dapr publish, one per call, at full speed');
     const [pub] = await Promise.all([
       http('POST', `http://127.0.0.1:${byId(running, 'bench-pub').spec.appPort}/run`, { mode: 'dapr', topic: 'bench-publish', rate: 0, seconds: SECONDS + 2, concurrency: 16 }),

@@ -84,7 +84,7 @@ export async function run(ctx) {
         },
       ],
       processes: Object.fromEntries(modes.map((m) => [m.label, mid[m.key].resources])),
-      method: `${PARTITIONS}-partition topic. Each publisher runs ${WINDOW_S} s per round as fast as it can: ${CONCURRENCY} calls in flight for one-message modes, 4 for bulk (bench/apps/publisher.mjs, which is also the app of the bench-pub sidecar). ProducerPerformance: ${records} records of 200 B, --throughput -1, acks=all, default batching (linger 5 ms in 3.9).`,
+      method: `${PARTITIONS}-partition topic. Each publisher runs ${WINDOW_S} s per round as fast as it can: ${CONCURRENCY} calls in flight for one-message modes, 4 for bulk (bench/apps/publisher.mjs, which is also the app of the bench-pub sidecar). ProducerPerformance: ${records} records of 200 B, --throughput -1, acks=all, the client's default batching (batch.size 16 KB, linger.ms 0 in Kafka 3.9: it batches what accumulates while a request is in flight).`,
       raw: { rounds: rounds.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, resources: undefined }]))) },
     };
   } finally {
