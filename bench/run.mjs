@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchOptions, renderBenchComponents } from './lib/apps.mjs';
 import { startInfra, stopInfra } from './lib/infra.mjs';
-import { writeReport } from './lib/report.mjs';
+import { updateReadme, writeReport } from './lib/report.mjs';
 import { QUICK, ROOT, ROUNDS, WINDOW_S, log, machine } from './lib/util.mjs';
 
 const SCENARIOS = ['startup', 'api-write', 'invoke', 'publish', 'delivery', 'platform'];
@@ -79,6 +79,8 @@ const doc = {
 // under .run/bench-report, so it never replaces the committed figures.
 const out = process.env.BENCH_OUT ?? (QUICK ? path.join(ROOT, '.run', 'bench-report') : path.join(ROOT, 'docs'));
 writeReport(doc, out);
+// Only a full run of every scenario into docs/ speaks for the README.
+if (!QUICK && !only && !process.env.BENCH_OUT) updateReadme(doc, path.join(ROOT, 'README.md'));
 mkdirSync(path.join(ROOT, '.run', 'test-results'), { recursive: true });
 const passed = results.length;
 writeFileSync(

@@ -1,7 +1,7 @@
 // Writes the bench's outputs from one run: docs/benchmarks.json (everything, machine-readable),
 // docs/benchmarks.md (answer first: targets and headline figures with their baselines, then each
 // scenario's tables next to its plot, the method, the raw data) and docs/bench/*.svg.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { barChart, lineChart } from './svg.mjs';
 import { cell, fmtNum } from './table.mjs';
@@ -129,4 +129,41 @@ export function writeReport(doc, out) {
     '',
   );
   writeFileSync(path.join(out, 'benchmarks.md'), lines.join('\n'));
+}
+
+/**
+ * The README's "Performance" block (between <!-- perf:start … --> and <!-- perf:end -->), rewritten by
+ * every full `make bench` from the same figures as the report; BENCH_NOTE adds a line about the run.
+ */
+export function updateReadme(doc, readme) {
+  if (!existsSync(readme)) return;
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- perf:start');
+  const end = text.indexOf('<!-- perf:end -->');
+  if (start < 0 || end < start) return;
+  const t = Object.fromEntries(doc.targets.map((x, i) => [i, x]));
+  const api = scen(doc, 'api-write')?.figures;
+  const pub = scen(doc, 'publish')?.figures;
+  const plat = scen(doc, 'platform')?.figures;
+  const met = (x) => (x?.ok === null || x?.ok === undefined ? '—' : x.ok ? 'yes' : '**no**');
+  const m = doc.machine;
+  const rows = [
+    ['API write, max req/s: gateway → task-service / bare Express', `${t[7]?.value} (${cell(api?.platformMaxRps)} vs ${cell(api?.bareMaxRps)} req/s)`, '≥ 0.1×', met(t[7])],
+    ['API write p99 at 100 req/s', t[8]?.value, '≤ 50 ms', met(t[8])],
+    ['publish, 1 per call: Dapr / direct Node producer', `${t[4]?.value} (${cell(pub?.daprSingle)} vs ${cell(pub?.direct)} msg/s)`, '≥ 0.5×', met(t[4])],
+    ['bulk publish 100 / single', t[5]?.value, '≥ 3×', met(t[5])],
+    ['delivery e2e p99 at 1,000 msg/s: Dapr / direct consumer', t[3]?.value, '≤ 2×', met(t[3])],
+    ['invocation hop, added p90 at 1,000 req/s', t[6]?.value, '≤ 2 ms', met(t[6])],
+    ['domain event p50 / p99 at 100 task writes/s', `${t[0]?.value} / ${t[1]?.value}`, '≤ 50 / 250 ms', t[0]?.ok && t[1]?.ok ? 'yes' : '**no**'],
+    ['task events/s through one task-service\'s outbox', t[2]?.value, '≥ 500', met(t[2])],
+    ['outbox staging partitions that keep up at full write speed', plat ? `${(plat.outboxKeptUp ?? []).join(', ') || 'none'} of 3, 8, 16, 32 → recommended ${plat.outboxRecommendedPartitions}` : '—', '', ''],
+  ];
+  const block = [
+    '<!-- perf:start — written by `make bench` (bench/lib/report.mjs) from docs/benchmarks.json; do not edit by hand -->',
+    `Last full run: ${doc.date.slice(0, 10)}, ${m.cpuModel}, ${m.cores} cores, load average at start ${m.loadAverageAtStart[0]}${m.loadAverageAtStart[0] > m.cores ? ' (**busy machine: absolute figures low and noisy**)' : ''}.${process.env.BENCH_NOTE ? ` ${process.env.BENCH_NOTE}` : ''} Medians of 3 rounds; the spread is in the report.`,
+    '',
+    md(['Dapr path vs its baseline (same run)', 'measured', 'target', 'met'], rows),
+    '',
+  ].join('\n');
+  writeFileSync(readme, text.slice(0, start) + block + text.slice(end));
 }
