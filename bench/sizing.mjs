@@ -19,8 +19,8 @@ const PROFILE = {
   readsPerDay: 40, // list pages, task reads, dashboard, notification feed
   remindersPerDay: 2, // reminder.due → notification
   peakFactor: 6, // busiest second of the day ÷ the day's average rate
-  tasksKeptPerUser: 300, // every user, active or not
-  notificationsKeptPerUser: 200, // of the 1,000 the feed may hold
+  tasksKeptPerUser: 100, // every user, active or not (open and completed)
+  notificationsKeptPerUser: 100, // of the 1,000 the feed may hold
 };
 // ---- Model constants (assumptions, from the code's access patterns) ----
 const MODEL = {
@@ -49,6 +49,8 @@ const cap = {
   outboxEventsPerSec: med(plat?.outboxMaxSustained, 300),
   consumerMsgPerSecPerPartition: med(del?.['burst-p4-h5/dapr']?.delivered && { median: del['burst-p4-h5/dapr'].delivered.median / 4 }, 150),
   publishMsgPerSec: med(pub?.daprSingle, 1_000),
+  // One staging partition is forwarded by one sidecar, one message at a time: measured where the sweep fell behind.
+  outboxEventsPerSecPerPartition: med(plat?.outboxEventsPerSecPerPartition, 80),
 };
 const measured = (c) => (c.measured ? 'measured' : '**default — not in this run**');
 
@@ -66,7 +68,9 @@ function size(users) {
   const gatewayReplicas = replicas(writes + reads, Math.max(cap.writesPerSec.v, cap.readsPerSec.v));
   const taskReplicas = Math.max(replicas(writes, cap.writesPerSec.v) + replicas(reads, cap.readsPerSec.v) - 1, replicas(taskEvents, cap.outboxEventsPerSec.v));
   const consumerReplicas = Math.min(partitions, replicas(taskEvents, cap.consumerMsgPerSecPerPartition.v));
-  const stagingPartitions = Math.max(MODEL.partitionMin, Math.min(MODEL.partitionMax, taskReplicas * 2));
+  // Every task-service replica's sidecar forwards the partitions it is assigned: at least one each, and
+  // enough that each forwards at ≤ headroom of its measured rate.
+  const stagingPartitions = Math.max(MODEL.partitionMin, taskReplicas, Math.min(MODEL.partitionMax, Math.ceil(taskEvents / (cap.outboxEventsPerSecPerPartition.v * MODEL.headroom))));
   const redisOps = writes * MODEL.redisOpsPerWrite + reads * MODEL.redisOpsPerRead + reminders * MODEL.redisOpsPerReminder;
   const redisGb = (users * (PROFILE.tasksKeptPerUser * MODEL.bytesPerTask + PROFILE.notificationsKeptPerUser * MODEL.bytesPerNotification)) / 2 ** 30;
   const redisShards = Math.max(1, Math.ceil(redisOps / (MODEL.redisOpsPerSecPerPrimary * MODEL.headroom)), Math.ceil(redisGb / 25));
@@ -74,8 +78,9 @@ function size(users) {
   const retentionGb = (avg(PROFILE.taskWritesPerDay + PROFILE.remindersPerDay) * 86_400 * MODEL.retentionDays * MODEL.eventBytes * 2) / 2 ** 30; // ×2: the outbox staging topic
   // What runs out first: the resource with the most replicas/shards needed relative to its single-unit limit.
   const pressures = [
+    ['page reads (gateway → task-service → a 100-key bulk get: 100 Redis round trips in daprd)', reads / cap.readsPerSec.v, 'more gateway and task-service replicas; a pipelined bulk get in daprd\'s Redis store, or a page kept as one document'],
     ['task-service write path (gateway → task-service → Redis)', writes / cap.writesPerSec.v, 'more task-service and gateway replicas (stateless; the per-user index page serializes only one user\'s writes)'],
-    ['outbox forwarding (one staging partition at a time per task-service sidecar)', taskEvents / cap.outboxEventsPerSec.v, 'more task-service replicas and staging partitions ≥ 2 × replicas'],
+    ['outbox forwarding (one message at a time per staging partition)', taskEvents / cap.outboxEventsPerSec.v, 'more task-service replicas, staging partitions ≥ replicas'],
     ['Kafka consumers (sequential per partition)', taskEvents / (cap.consumerMsgPerSecPerPartition.v * MODEL.partitionMin), 'more partitions on task-events and consumer replicas, or bulk subscribe'],
     ['Redis (one primary)', redisOps / MODEL.redisOpsPerSecPerPrimary, 'Redis Cluster (the state store shards by key; task keys and per-user index pages spread evenly)'],
     ['Redis memory (25 GB per primary)', redisGb / 25, 'shards, or TTLs/archiving for completed tasks'],
@@ -98,6 +103,7 @@ const lines = [
   `| task writes through gateway → task-service (POST /api/tasks) | ${f(cap.writesPerSec.v)} /s | api-write max req/s, ${measured(cap.writesPerSec)} |`,
   `| page reads (GET /api/tasks?limit=100) | ${f(cap.readsPerSec.v)} /s | api-write page, ${measured(cap.readsPerSec)} |`,
   `| task events through one task-service's outbox | ${f(cap.outboxEventsPerSec.v)} /s | platform outbox sweep, ${measured(cap.outboxEventsPerSec)} |`,
+  `| task events forwarded per outbox staging partition | ${f(cap.outboxEventsPerSecPerPartition.v)} /s | platform outbox sweep where it fell behind, ${measured(cap.outboxEventsPerSecPerPartition)} |`,
   `| deliveries per Kafka partition to one subscriber (handler 5 ms) | ${f(cap.consumerMsgPerSecPerPartition.v)} /s | delivery burst, 4 partitions ÷ 4, ${measured(cap.consumerMsgPerSecPerPartition)} |`,
   `| Dapr publishes per sidecar (1 per call) | ${f(cap.publishMsgPerSec.v)} /s | publish, ${measured(cap.publishMsgPerSec)} |`,
   '',
@@ -124,9 +130,9 @@ const lines = [
   `| Redis primaries | ${scales.map((s) => s.redisShards).join(' | ')} |`,
   `| broker throughput (in + out) | ${scales.map((s) => `${f(s.brokerMBps, 2)} MB/s`).join(' | ')} |`,
   `| broker retention (${MODEL.retentionDays} d, incl. staging) | ${scales.map((s) => `${f(s.retentionGb, 2)} GB`).join(' | ')} |`,
-  `| first bottleneck | ${scales.map((s) => `${s.first[0]} (${f(s.first[1] * 100)} % of one unit)`).join(' | ')} |`,
-  `| what removes it | ${scales.map((s) => s.first[2]).join(' | ')} |`,
-  `| then | ${scales.map((s) => `${s.second[0]} (${f(s.second[1] * 100)} %): ${s.second[2]}`).join(' | ')} |`,
+  `| first bottleneck (load ÷ what one replica, partition or Redis primary takes) | ${scales.map((s) => (s.first[1] < 0.5 ? `none: the largest is ${s.first[0]} at ${f(s.first[1] * 100)} %` : `${s.first[0]}: ${f(s.first[1] * 100)} %`)).join(' | ')} |`,
+  `| what removes it | ${scales.map((s) => (s.first[1] < 0.5 ? '—' : s.first[2])).join(' | ')} |`,
+  `| next | ${scales.map((s) => `${s.second[0]}: ${f(s.second[1] * 100)} %${s.second[1] >= 0.5 ? ` — ${s.second[2]}` : ''}`).join(' | ')} |`,
   '',
   'Each daprd adds its own memory per replica (see the footprint table in benchmarks.md): at 10 M users the sidecars\' memory is a line item of its own.',
   '',
