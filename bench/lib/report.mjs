@@ -156,7 +156,7 @@ export function updateReadme(doc, readme) {
     ['invocation hop, added p90 at 1,000 req/s', t[6]?.value, '≤ 2 ms', met(t[6])],
     ['domain event p50 / p99 at 100 task writes/s', `${t[0]?.value} / ${t[1]?.value}`, '≤ 50 / 250 ms', t[0]?.ok && t[1]?.ok ? 'yes' : '**no**'],
     ['task events/s through one task-service\'s outbox', t[2]?.value, '≥ 500', met(t[2])],
-    ['outbox staging partitions that keep up at full write speed', plat ? `${(plat.outboxKeptUp ?? []).join(', ') || 'none'} of 3, 8, 16, 32 → recommended ${plat.outboxRecommendedPartitions}` : '—', '', ''],
+    ['outbox staging partitions that keep up at full write speed', plat ? `kept up: ${(plat.outboxKeptUp ?? []).join(', ') || 'none'} (of 3, 8, 16, 32); recommended ${plat.outboxRecommendedPartitions}` : '—', '', ''],
   ];
   const block = [
     '<!-- perf:start — written by `make bench` (bench/lib/report.mjs) from docs/benchmarks.json; do not edit by hand -->',
