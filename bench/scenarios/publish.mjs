@@ -25,7 +25,7 @@ export async function run(ctx) {
       { key: 'direct', label: 'direct Node producer (@platformatic/kafka, acks=all), 1 per call, concurrent calls batched', mode: 'kafka' },
     ];
     const go = (m, seconds = WINDOW_S) => http('POST', url, { ...m, topic: TOPIC, rate: 0, seconds, concurrency: m.batch ? 4 : CONCURRENCY, bootstrap: ctx.infra.bootstrap });
-    const records = QUICK ? 30_000 : 200_000;
+    const records = QUICK ? 20_000 : 200_000;
     const ceiling = async () => {
       const out = await kafkaTool('org.apache.kafka.tools.ProducerPerformance', ['--topic', TOPIC, '--num-records', String(records), '--record-size', '200', '--throughput', '-1', '--producer-props', `bootstrap.servers=${ctx.infra.bootstrap}`, 'acks=all']);
       const m = /(\d+) records sent, ([\d.]+) records\/sec .*?([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/.exec(out);
@@ -33,7 +33,7 @@ export async function run(ctx) {
       return { msgPerSec: Number(m[2]), p50: Number(m[5]), p99: Number(m[7]) };
     };
     log('publish: warm-up');
-    for (const m of modes) await go(m, QUICK ? 0.5 : 1);
+    for (const m of modes) await go(m, QUICK ? 0.3 : 1);
     const rounds = [];
     for (let r = 0; r < ROUNDS; r++) {
       log(`publish: round ${r + 1}/${ROUNDS}`);

@@ -12,7 +12,7 @@ export async function run(_ctx) {
   log('startup: each service alone, dist and tsx');
   const { stdout } = await exec(process.execPath, [path.join(ROOT, 'bench/startup.mjs'), `dist=${process.execPath}:dist`, `tsx=${process.execPath}:tsx`], {
     cwd: ROOT,
-    env: { ...process.env, ROUNDS: String(ROUNDS), SETTLE_MS: QUICK ? '300' : '500', ALL_ROUNDS: '1' },
+    env: { ...process.env, ROUNDS: String(ROUNDS), SETTLE_MS: QUICK ? '100' : '500', ALL_ROUNDS: '1' },
     maxBuffer: 16 << 20,
   });
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -35,7 +35,7 @@ export async function run(_ctx) {
       },
     ],
     processes: {},
-    method: `bench/startup.mjs: each service started ${ROUNDS} time(s) per way with no sidecar (every app answers /healthz before it talks to daprd), ms to the first 200, RSS ${QUICK ? 0.3 : 0.5} s after it.`,
+    method: `bench/startup.mjs: each service started ${ROUNDS} time(s) per way with no sidecar (every app answers /healthz before it talks to daprd), ms to the first 200, RSS ${QUICK ? 0.1 : 0.5} s after it.`,
     raw: { lines },
   };
 }
