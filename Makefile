@@ -45,6 +45,10 @@ fuzz-ci: setup ## a short fuzz run (CI, after make test): ~25 examples per opera
 test-brokers: ## integration suite + broker-level fault scenarios on kafka, redis, rabbitmq, mqtt; writes docs/broker-matrix.md
 	@bash scripts/test-brokers.sh
 
+.PHONY: bench
+bench: ## benchmarks, Dapr paths against their baselines → docs/benchmarks.md (+ .json, SVG plots), docs/sizing.md; QUICK=1: < 2 min
+	@QUICK="$(QUICK)" bash scripts/bench.sh
+
 .PHONY: test-k8s
 test-k8s: ## Helm chart, k8s/ and Dockerfile on a loopback Kubernetes control plane (render, drift, install/upgrade/uninstall); writes .run/test-results/k8s.json
 	@bash scripts/test-k8s.sh

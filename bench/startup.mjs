@@ -11,6 +11,8 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+// How long after the first 200 the RSS is read (start-up garbage collected); make bench's QUICK run shortens it.
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 1_500);
 const services = readdirSync(path.join(root, 'services')).filter((s) => existsSync(path.join(root, 'services', s, 'src', 'main.ts')));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +41,7 @@ async function once(nodeBin, mode, service) {
       await sleep(10);
     }
     const readyMs = performance.now() - started;
-    await sleep(1_500); // let start-up garbage be collected
+    await sleep(SETTLE_MS); // let start-up garbage be collected
     return { readyMs, rssMb: rssMb(child.pid) };
   } finally {
     child.kill('SIGKILL');
@@ -53,6 +55,8 @@ for (const spec of process.argv.slice(2)) {
   for (const service of services) {
     const rounds = [];
     for (let i = 0; i < ROUNDS; i++) rounds.push(await once(nodeBin, mode, service));
-    process.stdout.write(`${JSON.stringify({ label, node: nodeBin, mode, service, readyMs: Math.round(median(rounds.map((r) => r.readyMs))), rssMb: Math.round(median(rounds.map((r) => r.rssMb))) })}\n`);
+    // ALL_ROUNDS=1 (make bench) adds every round, for the report's spread.
+    const all = process.env.ALL_ROUNDS === '1' ? { rounds: rounds.map((r) => ({ readyMs: Math.round(r.readyMs), rssMb: Math.round(r.rssMb) })) } : {};
+    process.stdout.write(`${JSON.stringify({ label, node: nodeBin, mode, service, readyMs: Math.round(median(rounds.map((r) => r.readyMs))), rssMb: Math.round(median(rounds.map((r) => r.rssMb))), ...all })}\n`);
   }
 }
