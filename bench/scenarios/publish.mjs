@@ -75,7 +75,7 @@ export async function run(ctx) {
           columns: ['ratio', 'value'],
           rows: [
             ['Dapr single / direct', cell(f.ratioDaprDirect, '×')],
-            ['DaprClient (SDK) / HTTP API', cell(f.ratioFetchHttp, '×')],
+            ['fetch (as the adapter) / node:http', cell(f.ratioFetchHttp, '×')],
             ['bulk 10 / single', cell(f.ratioBulk10Single, '×')],
             ['bulk 100 / single', cell(f.ratioBulk100Single, '×')],
             ['direct Node / ceiling', cell(f.ratioDirectCeiling, '×')],
