@@ -28,6 +28,17 @@ function decode(cursor: string): { page: number; offset: number } | undefined {
   return m ? { page: Number(m[1]), offset: Number(m[2]) } : undefined;
 }
 
+/**
+ * The newest page number seen per list in this process, so an append can read the head and that page
+ * together. Only a hint: a wrong one costs one more read. Bounded, so many users' lists cannot grow it.
+ */
+const newestPageSeen = new Map<string, number>();
+const HINTS_KEPT = 10_000;
+function rememberNewestPage(prefix: string, page: number) {
+  if (newestPageSeen.size >= HINTS_KEPT && !newestPageSeen.has(prefix)) newestPageSeen.clear();
+  newestPageSeen.set(prefix, page);
+}
+
 export class InvalidCursorError extends Error {
   constructor() {
     super('invalid cursor');
@@ -70,10 +81,15 @@ export class PagedList {
    */
   async append(id: string): Promise<number> {
     return retryOnConflict(async () => {
-      const stored = await this.state.get(this.headKey(), Head);
+      // The head and the page it most likely names in one round trip (the newest page number this
+      // process saw for the list); a second read only when another writer moved the head on.
+      const hint = newestPageSeen.get(this.prefix) ?? 0;
+      const found = await this.state.getMany([this.headKey(), this.pageKey(hint)], z.union([Head, Page]));
+      const stored = found.get(this.headKey()) as { value: Head; etag: string } | undefined;
       const head = stored?.value ?? { first: 0, last: 0 };
+      rememberNewestPage(this.prefix, head.last);
       const key = this.pageKey(head.last);
-      const page = await this.state.get(key, Page);
+      const page = head.last === hint ? (found.get(key) as { value: string[]; etag: string } | undefined) : await this.state.get(key, Page);
       const ids = page?.value ?? [];
       if (ids.includes(id)) return head.last;
       if (ids.length < this.pageSize) {
