@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
 }
 
 const BROKER_LINE: Record<Broker, string> = {
-  kafka: 'Kafka 3.9 (KRaft; 3 partitions per topic, 32 for the outbox staging topic)',
+  kafka: 'Kafka 3.9 (KRaft; 3 partitions per topic, 16 for the outbox staging topic)',
   redis: 'Redis Streams (a second redis-server with appendonly)',
   rabbitmq: 'RabbitMQ (durable queues, persistent messages, publisher confirms)',
   mqtt: 'Mosquitto MQTT (QoS 1, persistent sessions)',
