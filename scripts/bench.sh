@@ -4,7 +4,7 @@
 # Writes .run/test-results/bench.json for CI (passed = scenarios that ran; never fails on the figures).
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
-bash "$ROOT/scripts/setup.sh"
+setup_platform
 FORTIO_LOAD=$(bash "$ROOT/scripts/setup-fortio.sh")
 export FORTIO_LOAD QUICK="${QUICK:-}"
 step "make bench${QUICK:+ QUICK=$QUICK}"

@@ -2,7 +2,7 @@
 # `make run`: setup, infrastructure, then every app in dapr.yaml with its sidecar. Ctrl-C stops it all.
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
-bash "$ROOT/scripts/setup.sh"
+setup_platform
 # Every port first (apps, sidecars, Redis, the broker, Zipkin): a taken one is named with its holder
 # before anything starts, instead of a sidecar dying half-way through start-up.
 step "Ports"

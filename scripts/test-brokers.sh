@@ -13,6 +13,7 @@ brokers="${BROKERS:-kafka redis rabbitmq mqtt}"
 out="$RUN_DIR/test-results/brokers"
 rm -rf "$out" && mkdir -p "$out"
 for b in $brokers; do BROKER=$b bash scripts/setup.sh; done
+use_project_node # installed by the first setup on a fresh machine
 
 status=0
 for b in $brokers; do

@@ -42,8 +42,7 @@ ensure_hadolint() {
 
 step "Node.js and npm packages"
 bash scripts/setup-node.sh
-# shellcheck source=lib/common.sh
-source "$ROOT/scripts/lib/common.sh" # the project's node first on PATH, now that it exists
+use_project_node # the project's node first on PATH, now that it exists
 # The same marker as scripts/setup.sh: npm ci only when the committed lock changed.
 lock_hash=$(sha256sum package-lock.json | cut -c1-16)
 if [ ! -f "node_modules/.installed-$lock_hash" ]; then

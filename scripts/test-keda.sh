@@ -24,8 +24,7 @@ t0=$SECONDS
 step "setup (scripts/setup.sh; cached)"
 # Its own markers live in .run (not the control plane's run dir), so the bundles are not rebuilt for nothing.
 env -u RUN_DIR bash scripts/setup.sh
-# shellcheck source=lib/common.sh
-source "$ROOT/scripts/lib/common.sh" # the project's node first on PATH, now that it exists
+use_project_node # the project's node first on PATH, now that it exists
 step "toolchain with KEDA (scripts/setup-kube.sh keda; cached)"
 bash scripts/setup-kube.sh keda
 

@@ -5,7 +5,7 @@
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 cd "$ROOT" || exit
-bash scripts/setup.sh
+setup_platform
 mkdir -p "$RUN_DIR/test-results"
 status=0
 step "Unit tests"

@@ -11,7 +11,20 @@ mkdir -p "$RUN_DIR" "$CACHE_DIR"
 # project-local install from the npm registry, put first on PATH for everything the scripts run.
 NODE_VERSION=26.12.1
 NODE_HOME="$CACHE_DIR/node-$NODE_VERSION"
-[ -x "$NODE_HOME/bin/node" ] && case ":$PATH:" in *":$NODE_HOME/bin:"*) ;; *) export PATH="$NODE_HOME/bin:$PATH" ;; esac
+use_project_node() {
+  [ -x "$NODE_HOME/bin/node" ] || return 0
+  case ":$PATH:" in *":$NODE_HOME/bin:"*) ;; *) export PATH="$NODE_HOME/bin:$PATH" ;; esac
+}
+use_project_node
+# scripts/setup.sh, then the project's Node first on PATH: on a fresh machine setup installs Node, so
+# a script that sourced this file before setup would otherwise go on with the machine's older Node.
+setup_platform() {
+  bash "$ROOT/scripts/setup.sh"
+  use_project_node
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" = "${NODE_VERSION%%.*}" ] || die "node on PATH is v$major after setup, not $NODE_VERSION ($(command -v node))"
+}
 # Zipkin (traces): the server jar from Maven Central (scripts/setup-zipkin.sh), started by infra.sh.
 ZIPKIN_VERSION=3.5.1
 export ZIPKIN_JAR="$CACHE_DIR/zipkin-$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
