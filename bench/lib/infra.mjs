@@ -20,6 +20,8 @@ export async function startInfra(runDir) {
     kafkaControllerPort: await freePort(),
     redisPort: await freePort(),
     brokerRedisPort: await freePort(),
+    // Its own Zipkin too (infra.sh starts one): the sidecars export every span, as under make run.
+    zipkinPort: await freePort(),
     rabbitmqPort: 1,
     mqttPort: 1,
   };
@@ -31,6 +33,7 @@ export async function startInfra(runDir) {
     REDIS_PORT: String(infra.redisPort),
     BROKER: 'kafka',
     BROKER_REDIS_PORT: String(infra.brokerRedisPort),
+    ZIPKIN_PORT: String(infra.zipkinPort),
   };
   infra.bootstrap = `127.0.0.1:${infra.kafkaPort}`;
   await run('bash', [path.join(ROOT, 'scripts/infra.sh'), 'start'], { env: infra.env, maxBuffer: 16 << 20 });
