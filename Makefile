@@ -60,7 +60,7 @@ contracts: ## regenerate packages/contracts/generated (JSON Schema + AsyncAPI) f
 	@$(NODE) npm run --silent contracts
 
 typecheck: ## typescript only
-	@$(NODE) npx tsc -p tsconfig.json
+	@$(NODE) npx tsc -p tsconfig.json && $(NODE) npx tsc -p services/gateway/web/tsconfig.json
 
 .PHONY: test-keda k8s-status
 test-keda: ## autoscaling on real Kafka lag: KEDA + HPA on a loopback control plane (netns) drive notification-service's replicas; writes docs/autoscaling.md and .run/test-results/keda.json
