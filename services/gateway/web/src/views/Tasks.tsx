@@ -48,7 +48,8 @@ export function Tasks({ api, onActivity }: Props) {
     setCreateProblem(undefined);
     try {
       const task = await api.post<Task>('/api/tasks', { body: createBody(values) });
-      setCreated((n) => n + 1); // a fresh, empty form
+      setCreated((n) => n + 1); // a fresh, empty form next time
+      setCreating(false);
       setStatus(`Created "${task.title}".`);
       if (!filter.status || filter.status === task.status) setTasks((shown) => [task, ...(shown ?? [])]);
       onActivity();
