@@ -67,7 +67,10 @@ describe('tasks', () => {
     await taskItem(c.page, 'Pay rent').getByRole('button', { name: 'Complete' }).click();
     await taskItem(c.page, 'Pay rent').getByText('completed', { exact: true }).waitFor();
     // The toast: the console polled the feed and found the new notification.
-    await c.page.locator('.toast', { hasText: 'Pay rent' }).waitFor({ timeout: 30_000 });
+    const toast = c.page.locator('.toast', { hasText: 'Pay rent' });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Dismiss notification' }).click();
+    await toast.waitFor({ state: 'detached' });
     await goTo(c.page, 'Notifications');
     await c.page.getByRole('list', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: 'Pay rent' }).waitFor();
     await screenshot(c.page, '03-notifications');

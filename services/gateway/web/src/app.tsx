@@ -93,7 +93,7 @@ function Console({ session, api, onSignOut }: { session: Session; api: Api; onSi
         </div>
       </header>
       <div class="toast-region" role="status" aria-live="polite">
-        {notifications.latest && (
+        {notifications.latest && route !== 'notifications' && (
           <div class="toast">
             <span>New notification: <strong>{notifications.latest.title}</strong> — {notifications.latest.message}</span>
             <button type="button" class="secondary" onClick={notifications.dismissLatest} aria-label="Dismiss notification">×</button>

@@ -50,7 +50,7 @@ export function Dashboard({ api }: { api: Api }) {
           <div class="tiles" aria-label="Task counts" role="group">
             {data.tasks ? (
               (['open', 'completed', 'overdue', 'dueToday'] as const).map((k) => (
-                <div class={`tile ${k}`} key={k}>
+                <div class={`tile ${k}${data.tasks![k] > 0 ? ' some' : ''}`} key={k}>
                   <span class="tile-value">{data.tasks![k]}</span>
                   <span class="tile-label">{k === 'dueToday' ? 'due today' : k}</span>
                 </div>
