@@ -102,7 +102,22 @@ describe('tasks', () => {
     expectNoPageErrors(c);
   });
 
-  it('when the API refuses the input, then its problem is shown next to the form, readable', async () => {
+  it('when the task was completed elsewhere, then Complete shows the 409 and the reload shows it completed', async () => {
+    await createTask(c.page, { title: 'Call the bank' });
+    const item = taskItem(c.page, 'Call the bank');
+    const id = await item.getAttribute('data-task-id');
+    expect((await api('POST', `/api/tasks/${id}/complete`, { user })).status).toBe(200);
+    await item.getByRole('button', { name: 'Complete', exact: true }).click();
+    const alert = item.getByRole('alert');
+    await alert.getByText('Conflict (409)').waitFor();
+    expect(await alert.textContent()).toContain('task is already completed');
+    await alert.getByRole('button', { name: 'Reload task' }).click();
+    await item.getByText('completed', { exact: true }).waitFor();
+    expect(await item.getByRole('button', { name: 'Complete', exact: true }).count()).toBe(0);
+    expectNoPageErrors(c);
+  });
+
+  it('when the reminder comes after the due time, then the form says so next to the field and sends nothing', async () => {
     await c.page.getByRole('button', { name: 'New task', exact: true }).click();
     const form = c.page.locator('#new-task');
     await form.getByLabel('Title', { exact: true }).fill('Reminder after due');
@@ -111,7 +126,10 @@ describe('tasks', () => {
     await form.getByRole('button', { name: 'Create task' }).click();
     // Checked before sending, next to the field, with the API's own rule.
     await form.getByText('The reminder must not come after the due time.').waitFor();
+    expect(await form.getByLabel('Reminder').getAttribute('aria-invalid')).toBe('true');
     await c.page.getByRole('button', { name: 'Close new task' }).click();
+    const titles = ((await api('GET', '/api/tasks', { user })).body.items as Array<{ title: string }>).map((t) => t.title);
+    expect(titles).not.toContain('Reminder after due');
   });
 
   it('when a task is deleted (after confirming), then it leaves the list and the API', async () => {
