@@ -87,6 +87,15 @@ describe('POST /console/dev-token', () => {
     await request(app).get('/api/admin/dead-letters').set('authorization', `Bearer ${res.body.token}`).expect(200);
   });
 
+  it('when the Host is not a loopback name (DNS rebinding: another site\'s name pointed at 127.0.0.1), then 404', async () => {
+    const { app } = setup(true);
+    expect((await request(app).post('/console/dev-token').set('host', 'evil.example:8080').send({ userId: 'alice' })).status).toBe(404);
+    expect((await request(app).get('/').set('host', 'evil.example')).text).toContain('data-dev-login="off"');
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'todo.localhost']) {
+      expect((await request(app).post('/console/dev-token').set('host', host).send({ userId: 'alice' })).status, host).toBe(200);
+    }
+  });
+
   it('when the request came through a proxy (Forwarded / X-Forwarded-For), then 404: the caller may not be local', async () => {
     const { app } = setup(true);
     expect((await request(app).post('/console/dev-token').set('x-forwarded-for', '203.0.113.9').send({ userId: 'alice' })).status).toBe(404);
@@ -101,10 +110,11 @@ describe('POST /console/dev-token', () => {
     await new Promise((r) => server.once('listening', r));
     try {
       const { port } = server.address() as AddressInfo;
-      const res = await fetch(`http://${external}:${port}/console/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'alice' }) });
+      // Host: localhost, so that only the socket's address can be what refuses it.
+      const res = await request(`http://${external}:${port}`).post('/console/dev-token').set('host', `localhost:${port}`).send({ userId: 'alice' });
       expect(res.status).toBe(404);
-      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-      expect((await (await fetch(`http://${external}:${port}/`)).text())).toContain('data-dev-login="off"');
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect((await request(`http://${external}:${port}`).get('/').set('host', `localhost:${port}`)).text).toContain('data-dev-login="off"');
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -25,9 +25,18 @@ export function isLoopbackCaller(req: Request): boolean {
   return address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
+/**
+ * The page was asked for by a loopback name (localhost, 127.x, [::1]). Without this a web page elsewhere
+ * could rebind its own host name to 127.0.0.1 (DNS rebinding) and, being same-origin then, read a token.
+ */
+export function isLoopbackHost(req: Request): boolean {
+  const host = (req.hostname ?? '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Dev sign-in is offered only with DEV_LOGIN=1 and only to loopback callers; otherwise it does not exist (404). */
 export function devLoginAllowed(enabled: boolean, req: Request): boolean {
-  return enabled && isLoopbackCaller(req);
+  return enabled && isLoopbackCaller(req) && isLoopbackHost(req);
 }
 
 export const devLoginRefused = () => new AppError('not-found', 404, 'dev sign-in is not available here: paste a token instead');
