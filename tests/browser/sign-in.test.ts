@@ -1,7 +1,7 @@
 // Signing in to the web console: the dev sign-in (DEV_LOGIN=1 on this platform) and a pasted JWT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { tokenFor } from '../support/clients.ts';
+import { platform, tokenFor } from '../support/clients.ts';
 import { expectNoPageErrors, launchBrowser, openConsole, screenshot, signIn } from '../support/browser.ts';
 
 let browser: Browser;
@@ -48,6 +48,20 @@ describe('sign-in', () => {
     await alert.getByText('Unauthorized (401)').waitFor();
     expect(await alert.textContent()).toContain('sign in again');
     expect(await c.page.locator('header .who').count()).toBe(0);
+    await c.context.close();
+  });
+
+  it('when the token expires while the console is open, then it signs out by itself and says why', async () => {
+    const c = await openConsole(browser);
+    const { signDevToken } = await import('../../tools/launcher/token.ts');
+    const expiresAt = Math.floor(Date.now() / 1000) + 6; // long enough to sign in on a busy machine
+    await c.page.getByLabel('Token', { exact: true }).fill(await signDevToken(platform().secrets.jwtSigningKey, 'browser-brief', { expiresIn: expiresAt }));
+    await c.page.getByRole('button', { name: 'Use token' }).click();
+    await c.page.locator('header .who', { hasText: 'browser-brief' }).waitFor();
+    await c.page.getByText(/Signed out: your token expired/).waitFor({ timeout: 15_000 });
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+    await c.page.getByRole('heading', { name: 'Development sign-in' }).waitFor();
+    expectNoPageErrors(c);
     await c.context.close();
   });
 

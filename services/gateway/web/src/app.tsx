@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi, type Api } from './api/client.ts';
 import { useNotifications } from './notifications/use-notifications.ts';
 import { ROUTE_TITLES, hrefOf, parseRoute, type Route } from './route.ts';
-import { isAdmin, loadSession, saveSession, type Session } from './session.ts';
+import { isAdmin, loadSession, msUntilExpiry, saveSession, type Session } from './session.ts';
 import { Chat } from './views/Chat.tsx';
 import { Dashboard } from './views/Dashboard.tsx';
 import { DeadLetters } from './views/DeadLetters.tsx';
@@ -31,6 +31,14 @@ export function App({ devLogin }: { devLogin: boolean }) {
     setSession(s);
     setNotice(undefined);
   };
+
+  // The token's own end: sign out then, rather than let every call fail with 401.
+  useEffect(() => {
+    const ms = session && msUntilExpiry(session);
+    if (!session || ms === undefined) return;
+    const t = setTimeout(() => signOut(`Signed out: your token expired at ${session.expiresAt.toLocaleString()}.`), ms);
+    return () => clearTimeout(t);
+  }, [session]);
 
   if (!session) return <SignIn devLogin={devLogin} api={api} onSignedIn={signIn} notice={notice} />;
   return <Console key={session.token} session={session} api={api} onSignOut={() => signOut('Signed out.')} />;

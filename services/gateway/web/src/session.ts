@@ -40,6 +40,18 @@ export function decodeToken(input: string, now = new Date()): Decoded {
 
 export const isAdmin = (s: Session | undefined) => s?.roles.includes('admin') ?? false;
 
+/** The longest delay a browser timer holds (~24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Milliseconds until the console should sign out by itself: when the token expires (the gateway would
+ * refuse every call after that). Undefined beyond what a timer can hold: the first 401 signs out then.
+ */
+export function msUntilExpiry(s: Session, now = new Date()): number | undefined {
+  const ms = Math.max(0, s.expiresAt.getTime() - now.getTime());
+  return ms > MAX_TIMER_MS ? undefined : ms;
+}
+
 // sessionStorage: the sign-in lasts as long as the tab, and another tab can sign in as someone else.
 const KEY = 'todo-console.token';
 

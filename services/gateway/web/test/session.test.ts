@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnsecuredJWT } from 'jose';
 import { signDevToken } from '../../src/auth/dev-token.ts';
-import { decodeToken, isAdmin, loadSession, saveSession } from '../src/session.ts';
+import { decodeToken, isAdmin, loadSession, msUntilExpiry, saveSession } from '../src/session.ts';
 
 class MemoryStorage {
   private readonly map = new Map<string, string>();
@@ -57,5 +57,17 @@ describe('session storage', () => {
     expect(loadSession(s)?.userId).toBe('bob');
     expect(loadSession(s, new Date(Date.now() + 2 * 3600_000))).toBeUndefined();
     expect(loadSession(s)).toBeUndefined(); // removed when found expired
+  });
+});
+
+describe('msUntilExpiry', () => {
+  const session = (expiresAt: Date) => ({ token: 't', userId: 'u', roles: [], expiresAt });
+  const now = new Date('2030-01-01T00:00:00Z');
+  it('when the token expires in an hour, then the console signs out in an hour; an expired one at once', () => {
+    expect(msUntilExpiry(session(new Date('2030-01-01T01:00:00Z')), now)).toBe(3_600_000);
+    expect(msUntilExpiry(session(new Date('2029-12-31T00:00:00Z')), now)).toBe(0);
+  });
+  it('when it expires in a year, then no delay (a timer that long would fire at once)', () => {
+    expect(msUntilExpiry(session(new Date('2031-01-01T00:00:00Z')), now)).toBeUndefined();
   });
 });
