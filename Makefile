@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build run stop token test test-unit test-integration test-faults test-brokers fuzz fuzz-ci lint typecheck contracts
+.PHONY: help setup build run stop token test test-unit test-integration test-browser test-faults test-brokers fuzz fuzz-ci lint typecheck contracts
 
 # Every Node command runs on the project's Node (26 LTS; scripts/setup-node.sh installs it when the
 # machine's is older).
@@ -24,7 +24,7 @@ token: ## print a dev JWT: make token USER=alice [ADMIN=1]
 	@# USER only when given on the command line: make also sees the login USER from the environment.
 	@TOKEN_USER="$(if $(filter command line,$(origin USER)),$(USER))" ADMIN="$(ADMIN)" $(NODE) node --import tsx tools/launcher/token.ts
 
-test: ## setup + unit + integration tests against real sidecars, Kafka and Redis
+test: ## setup + unit + integration tests against real sidecars, Kafka and Redis + the web console in headless Chromium
 	@bash scripts/test.sh
 
 test-unit: ## unit tests only (no infrastructure): vitest, then pytest for insights-service
@@ -32,6 +32,9 @@ test-unit: ## unit tests only (no infrastructure): vitest, then pytest for insig
 
 test-integration: setup ## integration tests only
 	@$(NODE) npx vitest run --project integration
+
+test-browser: setup ## the web console in headless Chromium (Debian's, installed once) against its own platform; screenshots in .run/test-results/browser
+	@bash scripts/setup-browser.sh && mkdir -p .run/test-results && $(NODE) npx vitest run --project browser --reporter=default --reporter=json --outputFile.json=.run/test-results/browser.json
 
 test-faults: setup ## fault suite: crashes, restarts, poison, replay, replicas, breaker, catch-up; writes docs/fault-report.md
 	@mkdir -p .run/test-results && $(NODE) npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=.run/test-results/faults.json
@@ -60,7 +63,7 @@ contracts: ## regenerate packages/contracts/generated (JSON Schema + AsyncAPI) f
 	@$(NODE) npm run --silent contracts
 
 typecheck: ## typescript only
-	@$(NODE) npx tsc -p tsconfig.json
+	@$(NODE) npx tsc -p tsconfig.json && $(NODE) npx tsc -p services/gateway/web/tsconfig.json
 
 .PHONY: test-keda k8s-status
 test-keda: ## autoscaling on real Kafka lag: KEDA + HPA on a loopback control plane (netns) drive notification-service's replicas; writes docs/autoscaling.md and .run/test-results/keda.json

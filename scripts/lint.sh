@@ -10,6 +10,7 @@ step "eslint"
 npx eslint . || status=1
 step "typescript"
 npx tsc -p tsconfig.json || status=1
+npx tsc -p services/gateway/web/tsconfig.json || status=1 # the web console: browser code, its own settings
 step "ruff (services/insights-service)"
 [ -x services/insights-service/.venv/bin/ruff ] || bash scripts/setup-python.sh
 (cd services/insights-service && .venv/bin/ruff check src tests && .venv/bin/ruff format --check src tests) || status=1

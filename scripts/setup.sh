@@ -26,7 +26,7 @@ fi
 # The services as they ship: one bundled JavaScript file each (tools/build/build.mjs). Rebuilt when a
 # source file, the lock file or the build script changed.
 step "Build (services/*/dist)"
-src_hash=$(cd "$ROOT" && find packages/*/src services/*/src tools/build -type f -print0 | sort -z |
+src_hash=$(cd "$ROOT" && find packages/*/src services/*/src services/gateway/web/src tools/build -type f -print0 | sort -z |
   xargs -0 sha256sum | cat - package-lock.json | sha256sum | cut -c1-16)
 if [ -f "$RUN_DIR/.built-$src_hash" ] && [ -f "$ROOT/services/gateway/dist/main.js" ]; then
   info "services/*/dist up to date"

@@ -347,14 +347,15 @@ export async function rabbitQueues(): Promise<Array<{ name: string; consumers: n
 }
 
 /**
- * Publishes straight onto `task-events` through task-service's sidecar, bypassing the producer's
- * validation on purpose (poison events, old schema versions). Returns daprd's status (204 = accepted).
+ * Publishes straight onto `task-events` (or `topic`, e.g. its dead-letter twin) through task-service's
+ * sidecar, bypassing the producer's validation on purpose (poison events, old schema versions). Returns daprd's status (204 = accepted).
  * With `partitionKey`, everything published with it lands on one partition, in order.
  */
-export async function publishTaskEventRaw(event: object, options: { partitionKey?: string } = {}): Promise<number> {
+export async function publishTaskEventRaw(event: object, options: { partitionKey?: string; topic?: string } = {}): Promise<number> {
   const { daprHttpPort } = platform().apps['task-service']!;
   const query = options.partitionKey ? `?metadata.partitionKey=${encodeURIComponent(options.partitionKey)}` : '';
-  const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/publish/pubsub/task-events${query}`, {
+  const topic = encodeURIComponent(options.topic ?? 'task-events');
+  const res = await fetch(`http://127.0.0.1:${daprHttpPort}/v1.0/publish/pubsub/${topic}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'dapr-api-token': platform().secrets.daprApiToken },
     body: JSON.stringify(event),

@@ -38,7 +38,7 @@ describe('make run: the closing table', () => {
     const text = readyTable(specs, 'kafka', { logDir: '/x/logs', runDir: '/x' }).join('\n');
     expect(text).toContain('http://127.0.0.1:8080/api/docs');
     expect(text).toContain('http://127.0.0.1:8080/api/openapi.json');
-    expect(text).toMatch(/web console\s+http:\/\/127\.0\.0\.1:8080\//);
+    expect(text).toMatch(/web console\s+http:\/\/127\.0\.0\.1:8080\/ .*dev sign-in/); // dapr.yaml turns DEV_LOGIN on
     expect(text).toContain('http://127.0.0.1:19411/zipkin/');
     for (const s of specs) {
       expect(text).toContain(`http://127.0.0.1:${s.appPort}/metrics`);

@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildConsoleAssets } from './console.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const all = readdirSync(path.join(root, 'services')).filter((s) => existsSync(path.join(root, 'services', s, 'src', 'main.ts')));
@@ -24,15 +25,16 @@ if (unknown.length) {
 }
 
 /**
- * The gateway serves its API docs viewer (swagger-ui-dist) itself, and its image holds nothing but
- * main.js: so the viewer's files go into the bundle, as a define the docs route reads
- * (services/gateway/src/docs/docs.ts). The list of files is the route's own (viewer-assets.json).
+ * The gateway serves its API docs viewer (swagger-ui-dist) and its web console itself, and its image
+ * holds nothing but main.js: so their files go into the bundle, as defines the routes read
+ * (services/gateway/src/docs/docs.ts, src/console/assets.ts). The viewer's list of files is the route's
+ * own (viewer-assets.json); the console is compiled from services/gateway/web (tools/build/console.mjs).
  */
 function gatewayDefines() {
   const list = JSON.parse(readFileSync(path.join(root, 'services/gateway/src/docs/viewer-assets.json'), 'utf8')).files;
   const dir = path.dirname(createRequire(path.join(root, 'services/gateway/package.json')).resolve('swagger-ui-dist/package.json'));
   const assets = Object.fromEntries(Object.keys(list).map((name) => [name, readFileSync(path.join(dir, name)).toString('base64')]));
-  return { __API_DOCS_ASSETS__: JSON.stringify(assets) };
+  return { __API_DOCS_ASSETS__: JSON.stringify(assets), __CONSOLE_ASSETS__: JSON.stringify(buildConsoleAssets()) };
 }
 
 const started = Date.now();

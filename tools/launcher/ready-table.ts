@@ -14,7 +14,7 @@ export function readyTable(specs: AppSpec[], broker: Broker, dirs: { logDir: str
     lines.push(
       `  API            ${url(gateway.appPort, '/api')}   (a token: make token USER=alice; try ${url(gateway.appPort, '/api/health')})`,
       `  API docs       ${url(gateway.appPort, '/api/docs')}   (OpenAPI 3.1: ${url(gateway.appPort, '/api/openapi.json')})`,
-      `  web console    ${url(gateway.appPort, '/')}   (reserved for the console; not part of this build yet)`,
+      `  web console    ${url(gateway.appPort, '/')}   (${gateway.env?.DEV_LOGIN === '1' ? 'dev sign-in: pick any user, tick admin for dead letters' : 'sign in with a token: make token USER=alice'})`,
     );
   }
   lines.push(`  traces         ${url(zipkin, '/zipkin/')}   (Zipkin; search a response's x-trace-id)`, '');

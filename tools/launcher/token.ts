@@ -1,20 +1,10 @@
 // Prints a development JWT signed with this checkout's key: `make token USER=alice [ADMIN=1]`.
 import path from 'node:path';
-import { SignJWT } from 'jose';
-import { DEV_TOKEN_POLICY } from '@todo/contracts';
+import { signDevToken } from '../../services/gateway/src/auth/dev-token.ts';
 import { ensureDevSecrets } from './secrets.ts';
 
-/** A token the gateway's default (development) policy accepts: HS256, sub, exp, dev issuer and audience. */
-export async function signDevToken(key: string, userId: string, options: { admin?: boolean; expiresIn?: string } = {}) {
-  return new SignJWT({ roles: options.admin ? ['admin'] : [] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setIssuer(DEV_TOKEN_POLICY.issuer)
-    .setAudience(DEV_TOKEN_POLICY.audience)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '12h')
-    .sign(new TextEncoder().encode(key));
-}
+// Minting lives with the gateway, whose policy the token must satisfy (its console signs in with it too).
+export { signDevToken };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // Only the explicit argument counts: make passes USER through from the login environment, so

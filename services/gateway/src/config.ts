@@ -11,5 +11,10 @@ export const configSchema = baseConfigSchema.extend({
   JWT_AUDIENCE: z.string().min(1).default(DEV_TOKEN_POLICY.audience),
   /** Tolerated clock difference for exp/nbf/iat. Bounded: a large skew is a long-lived token in disguise. */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(DEV_TOKEN_POLICY.clockSkewSeconds),
+  /**
+   * 1: the web console offers dev sign-in (pick a user, the gateway mints the token), to loopback callers
+   * only. dapr.yaml sets it for `make run` and the test suites; a deployment leaves it off.
+   */
+  DEV_LOGIN: z.enum(['0', '1']).default('0'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -10,4 +10,5 @@ runService(APP_IDS.gateway, configSchema, ({ config, kit: { appApiToken: _edge, 
     invoker: dapr.invoker,
     signingKey: signingKeyFromSecretStore(dapr.secrets, config.JWT_SECRET_NAME),
     tokenPolicy: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clockSkewSeconds: config.JWT_CLOCK_SKEW_SECONDS },
+    devLogin: config.DEV_LOGIN === '1',
   }));
