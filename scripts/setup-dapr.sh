@@ -51,10 +51,12 @@ if ! provide_daprd; then
     done
     (cd "$work" && go mod edit -replace "github.com/dapr/$mod=./$mod")
   done
-  # The patched Kafka consumer's own tests (the patch adds two: a delivery that ignores the session
-  # context must not keep the subscriber out of its group). A failing test fails the build.
-  (cd "$work/components-contrib" && with_heartbeat "go test patched Kafka consumer" "$work/test.log" \
-    env GOFLAGS=-mod=mod go test -count=1 -run 'Test_ConsumeClaim|Test_FlushBulk' ./common/component/kafka/)
+  # The patched components' own tests: the Kafka consumer's (the patch adds two: a delivery that ignores
+  # the session context must not keep the subscriber out of its group) and MQTT's (the patch adds one: a
+  # stopped subscription must not remove the handler of the one that replaced it). A failing test fails
+  # the build.
+  (cd "$work/components-contrib" && with_heartbeat "go test patched Kafka and MQTT components" "$work/test.log" \
+    env GOFLAGS=-mod=mod go test -count=1 -run 'Test_ConsumeClaim|Test_FlushBulk|TestSubscribe' ./common/component/kafka/ ./pubsub/mqtt3/)
   ldflags="-X github.com/dapr/dapr/pkg/buildinfo.version=$DAPRD_VERSION -X github.com/dapr/kit/logger.DaprVersion=$DAPRD_VERSION"
   # -tags stablecomponents: without a components tag daprd registers no components and panics at start.
   # -v prints each package as it compiles, which is the progress the heartbeat shows.
