@@ -15,6 +15,7 @@ export const Problem = z.object({
   detail: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
+export type Problem = z.infer<typeof Problem>;
 
 export const Health = z.object({ status: z.enum(['ok', 'sidecar-unavailable']) });
 

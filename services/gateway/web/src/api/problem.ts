@@ -1,17 +1,10 @@
 // problem+json (RFC 9457) as the console reads and shows it. Pure: no fetch, no DOM.
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { Problem } from '@todo/contracts';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-}
+// The contract's shape (a type only: nothing of zod reaches the browser).
+export type { Problem };
+export type FieldError = NonNullable<Problem['errors']>[number];
 
 /** The status a problem gets when the gateway could not be reached at all. */
 export const NETWORK_STATUS = 0;

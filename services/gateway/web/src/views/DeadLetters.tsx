@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { asProblem, type Api } from '../api/client.ts';
+import { useAction } from '../api/use-action.ts';
 import type { Problem } from '../api/problem.ts';
 import type { DeadLetter, Page } from '../api/types.ts';
 import { DEAD_LETTER_STATUSES } from '../constants.ts';
@@ -10,23 +11,9 @@ const path = (id: string) => `/api/admin/dead-letters/${encodeURIComponent(id)}`
 
 function DeadLetterRow({ letter, api, onChanged }: { letter: DeadLetter; api: Api; onChanged: (d: DeadLetter) => void }) {
   const [details, setDetails] = useState<DeadLetter>();
-  const [problem, setProblem] = useState<Problem>();
-  const [note, setNote] = useState<string>();
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, note, setNote, act } = useAction();
 
-  async function act(fn: () => Promise<void>) {
-    setBusy(true);
-    setProblem(undefined);
-    setNote(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setProblem(asProblem(err));
-    } finally {
-      setBusy(false);
-    }
-  }
   const show = () => act(async () => setDetails(details ? undefined : await api.get<DeadLetter>(path(letter.id))));
   const replay = () => act(async () => {
     await api.post(`${path(letter.id)}/replay`);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { asProblem, type Api } from '../api/client.ts';
-import { isConflict, type FieldError, type Problem } from '../api/problem.ts';
+import { useAction } from '../api/use-action.ts';
+import { isConflict, type FieldError } from '../api/problem.ts';
 import type { Task } from '../api/types.ts';
 import { describeRecurrence, formatDateTime } from '../format.ts';
 import { isOverdue } from '../tasks/filter.ts';
@@ -23,22 +24,7 @@ const path = (task: Task) => `/api/tasks/${encodeURIComponent(task.id)}`;
 export function TaskItem({ task, api, onChanged, onDeleted, onActivity }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string>();
-
-  async function act(fn: () => Promise<void>) {
-    setBusy(true);
-    setProblem(undefined);
-    setNote(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setProblem(asProblem(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, problem, setProblem, note, setNote, act } = useAction();
 
   const complete = () => act(async () => {
     onChanged(await api.post<Task>(`${path(task)}/complete`));
