@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
+import type { Problem } from '@todo/contracts';
 import { ZodError } from 'zod';
 import { DependencyTimeoutError, EtagMismatchError, InvalidCursorError, SidecarError, UnexpectedResponseError } from '@todo/dapr';
 import { AppError, type FieldError } from './errors.ts';
@@ -7,13 +8,8 @@ import { routeTable } from './metrics.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-}
+/** The answer's shape is the contract's (the OpenAPI document describes every problem with it). */
+export type { Problem };
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
