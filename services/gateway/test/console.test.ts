@@ -46,6 +46,15 @@ describe('GET / (the web console)', () => {
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });
 
+  it('when the browser already has the script, then 304 (its ETag), and the ETag differs per file', async () => {
+    const { app } = setup(false);
+    const js = await request(app).get('/console/assets/app.js').expect(200);
+    const css = await request(app).get('/console/assets/app.css').expect(200);
+    expect(js.headers.etag).toBeTruthy();
+    expect(js.headers.etag).not.toBe(css.headers.etag);
+    await request(app).get('/console/assets/app.js').set('if-none-match', js.headers.etag!).expect(304);
+  });
+
   it('when an unknown console file is asked for, then 404 problem+json', async () => {
     const res = await request(setup(false).app).get('/console/assets/nope.js');
     expect(res.status).toBe(404);

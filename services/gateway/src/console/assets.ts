@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -12,6 +13,8 @@ declare const __CONSOLE_ASSETS__: Record<string, string> | undefined;
 export interface Asset {
   type: string;
   body: Buffer;
+  /** Computed once here: express would otherwise hash the whole file again on every request. */
+  etag: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -26,7 +29,9 @@ export function consoleAssets(): Map<string, Asset> {
   const files = typeof __CONSOLE_ASSETS__ === 'undefined' ? buildFromSources() : __CONSOLE_ASSETS__;
   const assets = new Map<string, Asset>();
   for (const [name, base64] of Object.entries(files)) {
-    assets.set(name, { type: TYPES[path.extname(name)] ?? 'application/octet-stream', body: Buffer.from(base64, 'base64') });
+    const body = Buffer.from(base64, 'base64');
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    assets.set(name, { type: TYPES[path.extname(name)] ?? 'application/octet-stream', body, etag });
   }
   cached = assets;
   return assets;
