@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
+import { eventually, notificationsOf, publishTaskEventRaw } from '../support/clients.ts';
 import { expectNoPageErrors, goTo, launchBrowser, openConsole, screenshot, signIn } from '../support/browser.ts';
 
 let browser: Browser;
@@ -53,8 +53,8 @@ describe('dead letters (admin)', () => {
     await row.locator('.badge', { hasText: 'replayed' }).waitFor();
     // The replay's effect: notification-service handles the completion it never got.
     const items = await eventually(async () => {
-      const feed = (await api('GET', '/api/notifications', { user: owner })).body.items as Array<{ taskId: string; kind: string }>;
-      return feed.length ? feed : undefined;
+      const feed = await notificationsOf(owner);
+      return feed?.length ? feed : undefined;
     }, 30_000);
     expect(items).toEqual([expect.objectContaining({ taskId, kind: 'task-completed' })]);
     expectNoPageErrors(c);

@@ -3,13 +3,13 @@
 // sleeping: each waits for the reminder record's state in reminder-service (what decides whether a
 // reminder can still be sent) or for the notification itself.
 import { describe, expect, it } from 'vitest';
-import { api, eventually, reminderRecord } from '../support/clients.ts';
+import { api, eventually, notificationsOf, reminderRecord } from '../support/clients.ts';
 
 const PROMISE_MS = 2_000 + 5_000;
 
+/** The task's reminder notifications; undefined while the gateway cannot reach notification-service. */
 async function remindersFor(user: string, taskId: string) {
-  const res = await api('GET', '/api/notifications', { user });
-  return (res.body.items as Array<{ taskId: string; kind: string; createdAt: string }>).filter((n) => n.taskId === taskId && n.kind === 'reminder');
+  return (await notificationsOf(user))?.filter((n) => n.taskId === taskId && n.kind === 'reminder');
 }
 
 const until = async <T>(probe: () => Promise<T | undefined>, ms: number) => eventually(probe, ms, 200);
@@ -18,7 +18,10 @@ describe('reminders', () => {
   it('when remindAt is 3 s ahead, then exactly one reminder notification arrives within interval + 5 s, and none after', async () => {
     const remindAt = new Date(Date.now() + 3_000);
     const { body: task } = await api('POST', '/api/tasks', { user: 'rita', body: { title: 'Stretch', remindAt: remindAt.toISOString() } });
-    const found = await until(async () => ((await remindersFor('rita', task.id)).length ? remindersFor('rita', task.id) : undefined), 3_000 + PROMISE_MS + 2_000);
+    const found = await until(async () => {
+      const reminders = await remindersFor('rita', task.id);
+      return reminders?.length ? reminders : undefined;
+    }, 3_000 + PROMISE_MS + 2_000);
     expect(found).toHaveLength(1);
     const latency = Date.parse(found[0]!.createdAt) - remindAt.getTime();
     expect(latency).toBeGreaterThanOrEqual(0);
@@ -56,7 +59,10 @@ describe('reminders', () => {
     expect((await api('PATCH', `/api/tasks/${task.id}`, { user: 'rita', body: { remindAt: later.toISOString() } })).status).toBe(200);
     await until(async () => ((await reminderRecord(task.id))?.remindAt === later.toISOString() ? true : undefined), 15_000);
     expect(Date.now()).toBeLessThan(first.getTime()); // rescheduled in time: the test says something
-    const found = await until(async () => ((await remindersFor('rita', task.id)).length ? remindersFor('rita', task.id) : undefined), later.getTime() - Date.now() + PROMISE_MS + 2_000);
+    const found = await until(async () => {
+      const reminders = await remindersFor('rita', task.id);
+      return reminders?.length ? reminders : undefined;
+    }, later.getTime() - Date.now() + PROMISE_MS + 2_000);
     expect(found).toHaveLength(1);
     expect(Date.parse(found[0]!.createdAt)).toBeGreaterThanOrEqual(later.getTime());
   });

@@ -2,7 +2,7 @@
 // handled, not dead-lettered.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { api, eventually, publishTaskEventRaw } from '../support/clients.ts';
+import { eventually, notificationsOf, publishTaskEventRaw } from '../support/clients.ts';
 
 describe('schema evolution: task.completed v1 → a v2 consumer', () => {
   it('when a v1 task.completed arrives, then notification-service upcasts it and notifies', async () => {
@@ -15,10 +15,9 @@ describe('schema evolution: task.completed v1 → a v2 consumer', () => {
     };
     expect(await publishTaskEventRaw(v1)).toBe(204);
     const items = await eventually(async () => {
-      const res = await api('GET', '/api/notifications', { user: 'legacy-user' });
-      const feed = res.status === 200 ? (res.body.items as Array<{ taskId: string; kind: string; title: string }>) : [];
-      return feed.length ? feed : undefined;
-    });
+      const feed = await notificationsOf('legacy-user');
+      return feed?.length ? feed : undefined;
+    }, 30_000);
     expect(items).toEqual([expect.objectContaining({ taskId: `legacy-${id}`, kind: 'task-completed', title: 'From the old schema' })]);
   });
 });

@@ -142,6 +142,26 @@ export async function redisTtl(key: string): Promise<number> {
   return Number(stdout.trim());
 }
 
+export interface FeedItem {
+  id: string;
+  taskId: string;
+  kind: string;
+  title: string;
+  createdAt: string;
+}
+
+/**
+ * A user's notification feed, or undefined while the gateway answers 503: notification-service was
+ * unreachable (the dashboard test stops it) and the gateway's breaker for it stays open 15 s
+ * (packages/dapr/src/resilient-invoker.ts). For a probe that is "not yet"; any other non-200 throws.
+ */
+export async function notificationsOf(user: string): Promise<FeedItem[] | undefined> {
+  const res = await api('GET', '/api/notifications', { user });
+  if (res.status === 503) return undefined;
+  if (res.status !== 200) throw new Error(`GET /api/notifications for ${user}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.items as FeedItem[];
+}
+
 /** Polls until `probe` returns a value (not undefined) or the time is up. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
