@@ -2,7 +2,7 @@
 // client → gateway → (daprd invoke) → task-service → Redis state + outbox → the broker's task-events
 // → (daprd delivery) → notification-service → its own state.
 import { describe, expect, it } from 'vitest';
-import { api, canReadTopic, daprMetric, eventually, notificationsOf, platform, readTopic, redisHash, redisTtl, webhookReceived } from '../support/clients.ts';
+import { api, canReadTopic, daprMetric, eventually, FEED_WAIT_MS, notificationsOf, platform, readTopic, redisHash, redisTtl, webhookReceived } from '../support/clients.ts';
 
 describe('POST /api/tasks through the real runtime', () => {
   it('when a task is created, then 201, Location, and the task as the contract describes it', async () => {
@@ -52,11 +52,10 @@ describe('POST /api/tasks through the real runtime', () => {
   it('when a task is completed, then notification-service gets task.completed and stores one notification under its own prefix', async () => {
     const { body: task } = await api('POST', '/api/tasks', { user: 'dave', body: { title: 'Finish me' } });
     expect((await api('POST', `/api/tasks/${task.id}/complete`, { user: 'dave' })).status).toBe(200);
-    // 30 s: the gateway's breaker for notification-service may still be open (15 s) after the dashboard test.
     const feed = await eventually(async () => {
       const items = await notificationsOf('dave');
       return items?.some((n) => n.taskId === task.id) ? items : undefined;
-    }, 30_000);
+    }, FEED_WAIT_MS);
     const mine = feed.filter((n) => n.taskId === task.id);
     expect(mine).toHaveLength(1);
     const notification = mine[0]!;

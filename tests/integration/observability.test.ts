@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { api, appMetric, eventually, notificationsOf, platform } from '../support/clients.ts';
+import { api, appMetric, eventually, FEED_WAIT_MS, notificationsOf, platform } from '../support/clients.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -15,7 +15,7 @@ async function createAndComplete(user: string, headers: Record<string, string> =
   const completed = await api('POST', `/api/tasks/${created.body.id}/complete`, { user, headers });
   expect(completed.status).toBe(200);
   // The completion reaches notification-service through the outbox (~1-2 s).
-  await eventually(async () => (await notificationsOf(user))?.find((n) => n.taskId === created.body.id), 30_000);
+  await eventually(async () => (await notificationsOf(user))?.find((n) => n.taskId === created.body.id), FEED_WAIT_MS);
   return { taskId: created.body.id as string, responses: [created, completed] };
 }
 

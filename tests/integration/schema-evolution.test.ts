@@ -2,7 +2,7 @@
 // handled, not dead-lettered.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventually, notificationsOf, publishTaskEventRaw } from '../support/clients.ts';
+import { eventually, FEED_WAIT_MS, notificationsOf, publishTaskEventRaw } from '../support/clients.ts';
 
 describe('schema evolution: task.completed v1 → a v2 consumer', () => {
   it('when a v1 task.completed arrives, then notification-service upcasts it and notifies', async () => {
@@ -17,7 +17,7 @@ describe('schema evolution: task.completed v1 → a v2 consumer', () => {
     const items = await eventually(async () => {
       const feed = await notificationsOf('legacy-user');
       return feed?.length ? feed : undefined;
-    }, 30_000);
+    }, FEED_WAIT_MS);
     expect(items).toEqual([expect.objectContaining({ taskId: `legacy-${id}`, kind: 'task-completed', title: 'From the old schema' })]);
   });
 });

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { NotificationPage, type Notification } from '@todo/contracts';
 import { inject } from 'vitest';
 import { signDevToken } from '../../tools/launcher/token.ts';
 import { ROOT } from './platform.ts';
@@ -142,24 +143,22 @@ export async function redisTtl(key: string): Promise<number> {
   return Number(stdout.trim());
 }
 
-export interface FeedItem {
-  id: string;
-  taskId: string;
-  kind: string;
-  title: string;
-  createdAt: string;
-}
+/**
+ * How long a probe of the notification feed waits: delivery takes a second or two, but the gateway's
+ * breaker for notification-service stays open 15 s after it was unreachable (the dashboard test stops
+ * it; packages/dapr/src/resilient-invoker.ts), and the gateway answers 503 meanwhile.
+ */
+export const FEED_WAIT_MS = 30_000;
 
 /**
- * A user's notification feed, or undefined while the gateway answers 503: notification-service was
- * unreachable (the dashboard test stops it) and the gateway's breaker for it stays open 15 s
- * (packages/dapr/src/resilient-invoker.ts). For a probe that is "not yet"; any other non-200 throws.
+ * A user's notification feed, checked against the published contract; undefined while the gateway
+ * answers 503 (see FEED_WAIT_MS), which is "not yet" for a probe. Any other non-200 throws.
  */
-export async function notificationsOf(user: string): Promise<FeedItem[] | undefined> {
+export async function notificationsOf(user: string): Promise<Notification[] | undefined> {
   const res = await api('GET', '/api/notifications', { user });
   if (res.status === 503) return undefined;
   if (res.status !== 200) throw new Error(`GET /api/notifications for ${user}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.items as FeedItem[];
+  return NotificationPage.parse(res.body).items;
 }
 
 /** Polls until `probe` returns a value (not undefined) or the time is up. */
